@@ -1,0 +1,129 @@
+import { PGlite } from '@electric-sql/pglite';
+import type { Logger } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import { MultiDbError } from './errors.js';
+import { type ParsedUrl, parseDatabaseUrl } from './parse-url.js';
+import { redactUrl } from './redact.js';
+
+export type DriverKind = 'postgres' | 'pglite';
+
+export interface ConnectOptions<TSchema extends Record<string, unknown>> {
+  /** Drizzle schema object, for `db.query` (relational queries). */
+  readonly schema?: TSchema;
+  /** `true` logs every query through Drizzle's default logger (parameters included, never credentials). */
+  readonly logger?: boolean | Logger;
+  /** postgres.js pool size (default 10). */
+  readonly max?: number;
+  /** Seconds before a connection attempt fails (postgres.js; default 10). */
+  readonly connectTimeout?: number;
+  /** Extra postgres.js options. */
+  readonly postgres?: postgres.Options<Record<string, postgres.PostgresType>>;
+}
+
+/** A Drizzle database plus what the toolkit needs to manage it. */
+export interface DbHandle<TSchema extends Record<string, unknown> = Record<string, never>> {
+  readonly db: PgDatabase<PgQueryResultHKT, TSchema>;
+  readonly kind: DriverKind;
+  /** The connection string, credentials removed: safe to print. */
+  readonly safeUrl: string;
+  /** The PGlite instance when `kind === 'pglite'`. */
+  readonly pglite: PGlite | undefined;
+  readonly closed: boolean;
+  /** Closes the pool or the embedded database. Safe to call more than once. */
+  close(): Promise<void>;
+}
+
+/**
+ * One connection factory for every package: `postgres://` / `postgresql://` through postgres.js (NOTICEs
+ * silenced) and `pglite:memory` / `pglite:./dir` through PGlite, so the embedded default and real servers run the
+ * same code.
+ */
+export async function connect<TSchema extends Record<string, unknown> = Record<string, never>>(
+  url: string,
+  options: ConnectOptions<TSchema> = {},
+): Promise<DbHandle<TSchema>> {
+  const parsed = parseDatabaseUrl(url);
+  if (parsed.isErr()) throw new MultiDbError('InvalidUrl', parsed.error.message, { url: redactUrl(url) });
+  return parsed.value.kind === 'pglite'
+    ? openPglite(parsed.value, options)
+    : openPostgres(url, parsed.value, options);
+}
+
+/** Wrap a PGlite instance the caller already has (fixtures, tests). The handle closes it unless told not to. */
+export function fromPglite<TSchema extends Record<string, unknown> = Record<string, never>>(
+  pg: PGlite,
+  options: ConnectOptions<TSchema> & { readonly name?: string; readonly ownsClient?: boolean } = {},
+): DbHandle<TSchema> {
+  const db = drizzlePglite({
+    client: pg,
+    schema: options.schema,
+    logger: options.logger,
+  }) as unknown as PgDatabase<PgQueryResultHKT, TSchema>;
+  const owns = options.ownsClient ?? true;
+  return makeHandle(db, 'pglite', `pglite:${options.name ?? 'memory'}`, pg, async () => {
+    if (owns && !pg.closed) await pg.close();
+  });
+}
+
+async function openPglite<TSchema extends Record<string, unknown>>(
+  parsed: ParsedUrl,
+  options: ConnectOptions<TSchema>,
+): Promise<DbHandle<TSchema>> {
+  const pg = parsed.dataDir === undefined ? new PGlite() : new PGlite(parsed.dataDir);
+  try {
+    await pg.waitReady;
+  } catch (error) {
+    throw new MultiDbError(
+      'ConnectFailed',
+      `cannot open ${parsed.safeUrl}`,
+      { url: parsed.safeUrl },
+      { cause: error },
+    );
+  }
+  return fromPglite(pg, { ...options, name: parsed.dataDir ?? 'memory' });
+}
+
+function openPostgres<TSchema extends Record<string, unknown>>(
+  url: string,
+  parsed: ParsedUrl,
+  options: ConnectOptions<TSchema>,
+): DbHandle<TSchema> {
+  const client = postgres(url, {
+    max: options.max ?? 10,
+    connect_timeout: options.connectTimeout ?? 10,
+    onnotice: () => {},
+    ...options.postgres,
+  });
+  const db = drizzlePostgres({
+    client,
+    schema: options.schema,
+    logger: options.logger,
+  }) as unknown as PgDatabase<PgQueryResultHKT, TSchema>;
+  return makeHandle(db, 'postgres', parsed.safeUrl, undefined, () => client.end({ timeout: 5 }));
+}
+
+function makeHandle<TSchema extends Record<string, unknown>>(
+  db: PgDatabase<PgQueryResultHKT, TSchema>,
+  kind: DriverKind,
+  safeUrl: string,
+  pglite: PGlite | undefined,
+  closeOnce: () => Promise<void>,
+): DbHandle<TSchema> {
+  let closing: Promise<void> | undefined;
+  return {
+    db,
+    kind,
+    safeUrl,
+    pglite,
+    get closed() {
+      return closing !== undefined;
+    },
+    close() {
+      closing ??= closeOnce();
+      return closing;
+    },
+  };
+}

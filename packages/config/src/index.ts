@@ -1,0 +1,21 @@
+export { type ConnectOptions, connect, type DbHandle, type DriverKind, fromPglite } from './connect.js';
+export { describeError, MultiDbError } from './errors.js';
+export { type AnyPgDatabase, executeRows, normaliseRows } from './execute-rows.js';
+export {
+  type ConfigError,
+  type ConfigIssue,
+  type ConfigOptions,
+  DEFAULT_PRIMARY_URL,
+  loadConfig,
+} from './load-config.js';
+export { type ParsedUrl, parseDatabaseUrl, type UrlError } from './parse-url.js';
+export { redactSecrets, redactText, redactUrl } from './redact.js';
+export {
+  type BackupConfig,
+  INTENTS,
+  type Intent,
+  READ_INTENTS,
+  type ReadIntent,
+  type ReplicaConfig,
+  type Topology,
+} from './topology.js';
