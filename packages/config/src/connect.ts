@@ -32,6 +32,8 @@ export interface DbHandle<TSchema extends Record<string, unknown> = Record<strin
   /** The PGlite instance when `kind === 'pglite'`. */
   readonly pglite: PGlite | undefined;
   readonly closed: boolean;
+  /** Runs a script of several statements (simple query protocol); for setup, fixtures and repairs. */
+  exec(script: string): Promise<void>;
   /** Closes the pool or the embedded database. Safe to call more than once. */
   close(): Promise<void>;
 }
@@ -63,7 +65,10 @@ export function fromPglite<TSchema extends Record<string, unknown> = Record<stri
     logger: options.logger,
   }) as unknown as PgDatabase<PgQueryResultHKT, TSchema>;
   const owns = options.ownsClient ?? true;
-  return makeHandle(db, 'pglite', `pglite:${options.name ?? 'memory'}`, pg, async () => {
+  const exec = async (script: string) => {
+    await pg.exec(script);
+  };
+  return makeHandle(db, 'pglite', `pglite:${options.name ?? 'memory'}`, pg, exec, async () => {
     if (owns && !pg.closed) await pg.close();
   });
 }
@@ -102,7 +107,10 @@ function openPostgres<TSchema extends Record<string, unknown>>(
     schema: options.schema,
     logger: options.logger,
   }) as unknown as PgDatabase<PgQueryResultHKT, TSchema>;
-  return makeHandle(db, 'postgres', parsed.safeUrl, undefined, () => client.end({ timeout: 5 }));
+  const exec = async (script: string) => {
+    await client.unsafe(script).simple();
+  };
+  return makeHandle(db, 'postgres', parsed.safeUrl, undefined, exec, () => client.end({ timeout: 5 }));
 }
 
 function makeHandle<TSchema extends Record<string, unknown>>(
@@ -110,6 +118,7 @@ function makeHandle<TSchema extends Record<string, unknown>>(
   kind: DriverKind,
   safeUrl: string,
   pglite: PGlite | undefined,
+  exec: (script: string) => Promise<void>,
   closeOnce: () => Promise<void>,
 ): DbHandle<TSchema> {
   let closing: Promise<void> | undefined;
@@ -118,6 +127,7 @@ function makeHandle<TSchema extends Record<string, unknown>>(
     kind,
     safeUrl,
     pglite,
+    exec,
     get closed() {
       return closing !== undefined;
     },

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { describeError, MultiDbError, redactSecrets, redactText, redactUrl } from '../src/index.js';
+
+describe('redaction', () => {
+  it('hides the password and keeps what tells nodes apart', () => {
+    expect(redactUrl('postgres://app:hunter2@db.example:6543/main?sslmode=require')).toBe(
+      'postgres://app:***@db.example:6543/main?sslmode=require',
+    );
+    expect(redactUrl('postgresql://app@localhost/db')).toBe('postgresql://app@localhost/db');
+    expect(redactUrl('postgres://localhost/db?password=hunter2&x=1')).toBe(
+      'postgres://localhost/db?password=***&x=1',
+    );
+    expect(redactUrl('pglite:./.data/primary')).toBe('pglite:./.data/primary');
+  });
+
+  it('redacts every URL inside a longer text, whatever the scheme', () => {
+    const text = 'failed: postgres://a:p1@h1/db then mysql://b:p2@h2 and postgresql://c:p%40ss@h3:5/x';
+    const out = redactText(text);
+    for (const secret of ['p1', 'p2', 'p%40ss']) expect(out).not.toContain(`:${secret}@`);
+  });
+
+  it('redacts known secrets verbatim', () => {
+    expect(redactSecrets('token abcdef leaked', ['abcdef'])).toBe('token *** leaked');
+  });
+
+  it('keeps credentials out of thrown errors and their context', () => {
+    const error = new MultiDbError('ConnectFailed', 'cannot reach postgres://u:topsecret@h/db', {
+      url: 'postgres://u:topsecret@h/db',
+    });
+    expect(error.code).toBe('ConnectFailed');
+    expect(error.message).not.toContain('topsecret');
+    expect(JSON.stringify(error.context)).not.toContain('topsecret');
+    const wrapped = new Error('query failed', {
+      cause: new Error('auth for postgres://u:topsecret@h failed'),
+    });
+    expect(describeError(wrapped)).not.toContain('topsecret');
+  });
+});
