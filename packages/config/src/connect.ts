@@ -1,5 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import type { Logger } from 'drizzle-orm';
+import type { Cache } from 'drizzle-orm/cache/core';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
@@ -15,6 +16,8 @@ export interface ConnectOptions<TSchema extends Record<string, unknown>> {
   readonly schema?: TSchema;
   /** `true` logs every query through Drizzle's default logger (parameters included, never credentials). */
   readonly logger?: boolean | Logger;
+  /** A Drizzle cache (e.g. `MemoryCache` from `@multidb/cache`); share one instance across nodes with the same data. */
+  readonly cache?: Cache;
   /** postgres.js pool size (default 10). */
   readonly max?: number;
   /** Seconds before a connection attempt fails (postgres.js; default 10). */
@@ -63,6 +66,7 @@ export function fromPglite<TSchema extends Record<string, unknown> = Record<stri
     client: pg,
     schema: options.schema,
     logger: options.logger,
+    cache: options.cache,
   }) as unknown as PgDatabase<PgQueryResultHKT, TSchema>;
   const owns = options.ownsClient ?? true;
   const exec = async (script: string) => {
@@ -106,6 +110,7 @@ function openPostgres<TSchema extends Record<string, unknown>>(
     client,
     schema: options.schema,
     logger: options.logger,
+    cache: options.cache,
   }) as unknown as PgDatabase<PgQueryResultHKT, TSchema>;
   const exec = async (script: string) => {
     await client.unsafe(script).simple();

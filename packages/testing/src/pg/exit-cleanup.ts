@@ -12,7 +12,12 @@ let installed = false;
 function cleanUpSync(): void {
   for (const dataDir of runningDataDirs) {
     try {
-      runAsPostgresSync(pgBinary('pg_ctl'), ['-D', dataDir, '-m', 'fast', '-w', '-t', '10', 'stop'], '/', 15_000);
+      runAsPostgresSync(
+        pgBinary('pg_ctl'),
+        ['-D', dataDir, '-m', 'fast', '-w', '-t', '10', 'stop'],
+        '/',
+        15_000,
+      );
     } catch {
       // Already stopped or unstoppable; nothing more we can do at exit.
     }

@@ -13,9 +13,11 @@ const BASE_SETTINGS: PgSettings = {
   wal_receiver_status_interval: '1s',
   fsync: 'off',
   full_page_writes: 'off',
+  // Concurrent pg_basebackups each force a checkpoint that can recycle WAL another clone has not
+  // streamed yet ("requested WAL segment ... has already been removed"); stopped replicas need it too.
+  wal_keep_size: '256MB',
   shared_buffers: '16MB',
   max_connections: '50',
-  logging_collector: 'off',
 };
 
 function quote(value: string): string {

@@ -28,7 +28,8 @@ export function isRoot(): boolean {
 export function postgresAccount(): PostgresAccount | undefined {
   if (cachedAccount === undefined) {
     try {
-      const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+      const id = (flag: string) =>
+        Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
       cachedAccount = { uid: id('-u'), gid: id('-g') };
     } catch {
       cachedAccount = null;
@@ -49,7 +50,11 @@ function command(file: string, args: readonly string[]): [string, string[]] {
 }
 
 /** Runs a PostgreSQL binary as the postgres user (directly when not root); rejects with its stderr. */
-export function runAsPostgres(file: string, args: readonly string[], options: RunOptions): Promise<RunOutput> {
+export function runAsPostgres(
+  file: string,
+  args: readonly string[],
+  options: RunOptions,
+): Promise<RunOutput> {
   const [cmd, cmdArgs] = command(file, args);
   return new Promise((resolve, reject) => {
     execFile(
@@ -74,7 +79,12 @@ export function runAsPostgres(file: string, args: readonly string[], options: Ru
 }
 
 /** Synchronous variant for process-exit cleanup, where nothing asynchronous runs any more. */
-export function runAsPostgresSync(file: string, args: readonly string[], cwd: string, timeoutMs: number): void {
+export function runAsPostgresSync(
+  file: string,
+  args: readonly string[],
+  cwd: string,
+  timeoutMs: number,
+): void {
   const [cmd, cmdArgs] = command(file, args);
   execFileSync(cmd, cmdArgs, { cwd, timeout: timeoutMs, stdio: 'ignore' });
 }

@@ -1,0 +1,1 @@
+export { MemoryCache, type MemoryCacheOptions, type MemoryCacheStats } from './memory-cache.js';
