@@ -1,3 +1,5 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { Logger } from 'drizzle-orm';
 import type { Cache } from 'drizzle-orm/cache/core';
@@ -81,8 +83,10 @@ async function openPglite<TSchema extends Record<string, unknown>>(
   parsed: ParsedUrl,
   options: ConnectOptions<TSchema>,
 ): Promise<DbHandle<TSchema>> {
-  const pg = parsed.dataDir === undefined ? new PGlite() : new PGlite(parsed.dataDir);
+  let pg: PGlite | undefined;
   try {
+    if (parsed.dataDir !== undefined) await mkdir(dirname(resolve(parsed.dataDir)), { recursive: true });
+    pg = parsed.dataDir === undefined ? new PGlite() : new PGlite(parsed.dataDir);
     await pg.waitReady;
   } catch (error) {
     throw new MultiDbError(

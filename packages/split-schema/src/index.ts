@@ -1,1 +1,44 @@
-export {};
+export { DATABASE_NAMES, type DatabaseName, type DatabaseTarget } from './database-name.js';
+export {
+  type AnySchema,
+  type DefineSplitSchemaInput,
+  defineSplitSchema,
+  type SplitLayout,
+  type SplitSide,
+} from './define-split-schema.js';
+export { formatMigrationReport, formatStatusReport } from './migrations/format-report.js';
+export { type MigrateOptions, migrate } from './migrations/migrate.js';
+export { hashMigration, type MigrationFile, readMigrationFolder } from './migrations/migration-files.js';
+export type { RecordedMigration } from './migrations/migration-records.js';
+export type {
+  DatabaseMigrationResult,
+  DatabaseOutcome,
+  MigrationOutcome,
+  MigrationReport,
+  MigrationStepResult,
+} from './migrations/migration-report.js';
+export type { ChangedMigration, MigrationRef } from './migrations/migration-state.js';
+export {
+  type DatabaseStatus,
+  type MigrationStatusOptions,
+  type MigrationStatusReport,
+  migrationStatus,
+} from './migrations/migration-status.js';
+export type { MigrationsOverrides } from './migrations/migration-target.js';
+export { describeProblem, type PreflightProblem } from './migrations/preflight.js';
+export type { MergeModules, SideSchema } from './side-schema.js';
+export {
+  openSplitClients,
+  type SplitClientOptions,
+  type SplitClients,
+  type SplitTarget,
+  splitClientsFromPglite,
+} from './split-clients.js';
+export type { MigrationsConfig, SplitSchemaDeclaration, SplitSideDeclaration } from './split-declaration.js';
+export {
+  describeIssue,
+  describeIssues,
+  type SplitSchemaIssue,
+  type SplitSchemaIssueType,
+} from './split-issues.js';
+export { validateSplitSchema } from './validate-split-schema.js';

@@ -1,1 +1,2 @@
 export * from './pg-index.js';
+export * from './pglite-index.js';

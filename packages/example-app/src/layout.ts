@@ -1,0 +1,24 @@
+import { fileURLToPath } from 'node:url';
+import { defineSplitSchema } from '@multidb/split-schema';
+import { schema } from './schema/index.js';
+
+const migrationsFolder = (database: string) =>
+  fileURLToPath(new URL(`../../../drizzle/${database}`, import.meta.url));
+
+/**
+ * The reference split: `config` + `customer` in PRIMARY, `workspace` + `reference` in DATA, each database with
+ * its own drizzle-kit folder and migrations table (so both sets fit in one database when not split).
+ */
+export const splitLayout = defineSplitSchema({
+  primary: {
+    schemas: ['config', 'customer'],
+    migrations: { folder: migrationsFolder('primary'), table: '__migrations_primary', schema: 'drizzle' },
+  },
+  data: {
+    schemas: ['workspace', 'reference'],
+    migrations: { folder: migrationsFolder('data'), table: '__migrations_data', schema: 'drizzle' },
+  },
+  tables: schema,
+});
+
+export type ExampleLayout = typeof splitLayout;

@@ -1,0 +1,32 @@
+import { relations } from 'drizzle-orm';
+import { roles, sessions, userRoles, users } from './config.js';
+import { clients, organizations } from './customer.js';
+
+/** Relations for `db.query` on the PRIMARY database; they never leave it. */
+export const usersRelations = relations(users, ({ one, many }) => ({
+  organization: one(organizations, { fields: [users.organizationId], references: [organizations.id] }),
+  sessions: many(sessions),
+  userRoles: many(userRoles),
+}));
+
+export const sessionsRelations = relations(sessions, ({ one }) => ({
+  user: one(users, { fields: [sessions.userId], references: [users.id] }),
+}));
+
+export const rolesRelations = relations(roles, ({ many }) => ({
+  userRoles: many(userRoles),
+}));
+
+export const userRolesRelations = relations(userRoles, ({ one }) => ({
+  user: one(users, { fields: [userRoles.userId], references: [users.id] }),
+  role: one(roles, { fields: [userRoles.roleKey], references: [roles.key] }),
+}));
+
+export const organizationsRelations = relations(organizations, ({ many }) => ({
+  clients: many(clients),
+  users: many(users),
+}));
+
+export const clientsRelations = relations(clients, ({ one }) => ({
+  organization: one(organizations, { fields: [clients.organizationId], references: [organizations.id] }),
+}));

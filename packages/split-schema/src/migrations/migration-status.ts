@@ -1,0 +1,81 @@
+import { describeError } from '@multidb/config';
+import { type DatabaseName, type DatabaseTarget, databasesOf } from '../database-name.js';
+import type { AnySchema } from '../define-split-schema.js';
+import type { SplitClients } from '../split-clients.js';
+import { type MigrationFile, readMigrationFolder } from './migration-files.js';
+import { migrationsTableName, readRecordedMigrations } from './migration-records.js';
+import { compareMigrations, type MigrationRef, type MigrationState } from './migration-state.js';
+import { type MigrationsOverrides, type MigrationTarget, migrationTarget } from './migration-target.js';
+
+export interface DatabaseStatus extends Omit<MigrationState, 'pending'> {
+  readonly database: DatabaseName;
+  /** Credentials removed. */
+  readonly url: string;
+  readonly migrationsTable: string;
+  readonly folder: string;
+  readonly pending: readonly MigrationRef[];
+  /** Set when the folder or the database could not be read; the lists are then empty. */
+  readonly error?: string;
+}
+
+export interface MigrationStatusReport {
+  readonly splitMode: boolean;
+  readonly databases: readonly DatabaseStatus[];
+  /** No errors and nothing changed, vanished or out of order (pending migrations are fine). */
+  readonly ok: boolean;
+}
+
+export interface MigrationStatusOptions {
+  readonly target?: DatabaseTarget;
+  readonly migrations?: MigrationsOverrides;
+}
+
+/** Internal: the full comparison of one database, with the migration files for the migrator. */
+export interface InspectedDatabase {
+  readonly target: MigrationTarget;
+  readonly files: readonly MigrationFile[];
+  readonly state: MigrationState | undefined;
+  readonly error: string | undefined;
+}
+
+const EMPTY: MigrationState = { applied: [], pending: [], changed: [], vanished: [], outOfOrder: [] };
+
+export async function inspectDatabase(target: MigrationTarget): Promise<InspectedDatabase> {
+  const files = readMigrationFolder(target.migrations.folder);
+  if (files.isErr()) return { target, files: [], state: undefined, error: files.error.message };
+  try {
+    const records = await readRecordedMigrations(target.handle.db, target.migrations);
+    return { target, files: files.value, state: compareMigrations(files.value, records), error: undefined };
+  } catch (error) {
+    return { target, files: files.value, state: undefined, error: describeError(error) };
+  }
+}
+
+export function toDatabaseStatus(inspected: InspectedDatabase): DatabaseStatus {
+  const { target, state = EMPTY, error } = inspected;
+  return {
+    database: target.database,
+    url: target.handle.safeUrl,
+    migrationsTable: migrationsTableName(target.migrations),
+    folder: target.migrations.folder,
+    ...state,
+    pending: state.pending.map((f) => ({ tag: f.tag, when: f.when })),
+    ...(error === undefined ? {} : { error }),
+  };
+}
+
+/** Applied / pending / changed / vanished migrations per database; reads only. */
+export async function migrationStatus<P extends AnySchema, D extends AnySchema>(
+  clients: SplitClients<P, D>,
+  options: MigrationStatusOptions = {},
+): Promise<MigrationStatusReport> {
+  const databases: DatabaseStatus[] = [];
+  for (const database of databasesOf(options.target ?? 'all')) {
+    const target = migrationTarget(clients as unknown as SplitClients, database, options.migrations);
+    databases.push(toDatabaseStatus(await inspectDatabase(target)));
+  }
+  const ok = databases.every(
+    (d) => d.error === undefined && d.changed.length + d.vanished.length + d.outOfOrder.length === 0,
+  );
+  return { splitMode: clients.splitMode, databases, ok };
+}

@@ -1,0 +1,54 @@
+import { type AnyPgDatabase, executeRows } from '@multidb/config';
+import { sql } from 'drizzle-orm';
+import type { RecordedMigration } from './migration-records.js';
+import type { ChangedMigration, MigrationRef, MigrationState } from './migration-state.js';
+
+/** A reason not to migrate a database. Each one blocks that database only. */
+export type PreflightProblem =
+  | { readonly type: 'ForeignSchemaTables'; readonly schema: string; readonly tables: readonly string[] }
+  | ({ readonly type: 'ChangedMigration' } & ChangedMigration)
+  | ({ readonly type: 'VanishedMigration' } & RecordedMigration)
+  | ({ readonly type: 'OutOfOrderMigration' } & MigrationRef);
+
+export function describeProblem(problem: PreflightProblem, otherDatabase: string): string {
+  switch (problem.type) {
+    case 'ForeignSchemaTables':
+      return `schema "${problem.schema}" belongs to the ${otherDatabase} database but has tables here (${problem.tables.join(', ')}): wrong URL, or data left from single-database mode`;
+    case 'ChangedMigration':
+      return `migration ${problem.tag} was applied but its file changed since (recorded ${problem.recordedHash.slice(0, 12)}, file ${problem.fileHash.slice(0, 12)}): restore the file, or add a new migration instead of editing an applied one`;
+    case 'VanishedMigration':
+      return `a recorded migration (created_at ${problem.createdAt}, hash ${problem.hash.slice(0, 12)}) has no file any more: restore it from version control`;
+    case 'OutOfOrderMigration':
+      return `migration ${problem.tag} is older than the last applied one but was never applied; drizzle would skip it: regenerate it after the latest migration`;
+  }
+}
+
+/** Tables that sit in schemas of the other database (only meaningful when split). */
+export async function foreignSchemaTables(
+  db: AnyPgDatabase,
+  foreignSchemas: readonly string[],
+): Promise<PreflightProblem[]> {
+  if (foreignSchemas.length === 0) return [];
+  const rows = await executeRows<{ schema: string; table: string }>(
+    db,
+    sql`select n.nspname as schema, c.relname as table
+        from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where c.relkind in ('r', 'p') and n.nspname in (${sql.join(
+          foreignSchemas.map((s) => sql`${s}`),
+          sql`, `,
+        )})
+        order by 1, 2`,
+  );
+  const bySchema = new Map<string, string[]>();
+  for (const row of rows) bySchema.set(row.schema, [...(bySchema.get(row.schema) ?? []), row.table]);
+  return [...bySchema].map(([schema, tables]) => ({ type: 'ForeignSchemaTables', schema, tables }));
+}
+
+/** Recorded history that no longer matches the folder: migrating on top of it could corrupt the database. */
+export function historyProblems(state: MigrationState): PreflightProblem[] {
+  return [
+    ...state.changed.map((c) => ({ type: 'ChangedMigration' as const, ...c })),
+    ...state.vanished.map((v) => ({ type: 'VanishedMigration' as const, ...v })),
+    ...state.outOfOrder.map((o) => ({ type: 'OutOfOrderMigration' as const, ...o })),
+  ];
+}

@@ -1,0 +1,27 @@
+import type { DbHandle } from '@multidb/config';
+import type { PgliteDatabase } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import type { AnySchema } from '../define-split-schema.js';
+import type { MigrationsConfig } from '../split-declaration.js';
+
+/**
+ * drizzle-orm's own migrator for the handle's driver, so what is run and recorded is exactly what
+ * `drizzle-kit migrate` would do (all pending migrations in one transaction).
+ */
+export async function runDrizzleMigrator(
+  handle: DbHandle<AnySchema>,
+  config: MigrationsConfig,
+): Promise<void> {
+  const migrationConfig = {
+    migrationsFolder: config.folder,
+    migrationsTable: config.table,
+    migrationsSchema: config.schema,
+  };
+  if (handle.kind === 'pglite') {
+    await migratePglite(handle.db as unknown as PgliteDatabase<AnySchema>, migrationConfig);
+  } else {
+    await migratePostgres(handle.db as unknown as PostgresJsDatabase<AnySchema>, migrationConfig);
+  }
+}

@@ -1,0 +1,125 @@
+import { resolve } from 'node:path';
+import type { PGlite } from '@electric-sql/pglite';
+import {
+  type ConnectOptions,
+  connect,
+  type DbHandle,
+  fromPglite,
+  MultiDbError,
+  parseDatabaseUrl,
+  redactUrl,
+} from '@multidb/config';
+import type { DatabaseName } from './database-name.js';
+import type { AnySchema, SplitLayout } from './define-split-schema.js';
+
+/** Where the two databases are; a `Topology` from `loadConfig()` fits. */
+export interface SplitTarget {
+  readonly primaryUrl: string;
+  /** Required when `splitMode` is true; ignored otherwise. */
+  readonly dataUrl?: string;
+  readonly splitMode: boolean;
+  readonly logQueries?: boolean;
+}
+
+export type SplitClientOptions = Omit<ConnectOptions<AnySchema>, 'schema'>;
+
+/**
+ * One Drizzle handle per database, each typed with its side of the layout. When not split, `primary` and `data`
+ * are the SAME handle (one connection, typed both ways) and closing it once closes everything.
+ */
+export interface SplitClients<TPrimary extends AnySchema = AnySchema, TData extends AnySchema = AnySchema> {
+  readonly layout: SplitLayout<TPrimary, TData>;
+  readonly splitMode: boolean;
+  readonly primary: DbHandle<TPrimary>;
+  readonly data: DbHandle<TData>;
+  /** The handle of one database, untyped: for code that treats both alike (migrations, checks). */
+  handle(database: DatabaseName): DbHandle<AnySchema>;
+  close(): Promise<void>;
+}
+
+export async function openSplitClients<TPrimary extends AnySchema, TData extends AnySchema>(
+  layout: SplitLayout<TPrimary, TData>,
+  target: SplitTarget,
+  options: SplitClientOptions = {},
+): Promise<SplitClients<TPrimary, TData>> {
+  const base = { logger: target.logQueries ?? false, ...options };
+  if (!target.splitMode) {
+    const single = await connect(target.primaryUrl, { ...base, schema: layout.schema });
+    return makeSplitClients(layout, false, single, single);
+  }
+  const dataUrl = checkedDataUrl(target);
+  const primary = await connect(target.primaryUrl, { ...base, schema: layout.primary.schema });
+  try {
+    const data = await connect(dataUrl, { ...base, schema: layout.data.schema });
+    return makeSplitClients(layout, true, primary, data);
+  } catch (error) {
+    await primary.close();
+    throw error;
+  }
+}
+
+/**
+ * Clients over PGlite instances the caller already has (test fixtures). Without `data` (or with the same
+ * instance) the layout is not split. The clients close the instances unless `ownsClients` is false.
+ */
+export function splitClientsFromPglite<TPrimary extends AnySchema, TData extends AnySchema>(
+  layout: SplitLayout<TPrimary, TData>,
+  instances: { readonly primary: PGlite; readonly data?: PGlite },
+  options: { readonly ownsClients?: boolean; readonly logger?: boolean } = {},
+): SplitClients<TPrimary, TData> {
+  const common = { ownsClient: options.ownsClients ?? true, logger: options.logger ?? false };
+  if (instances.data === undefined || instances.data === instances.primary) {
+    const single = fromPglite(instances.primary, { ...common, schema: layout.schema, name: 'memory' });
+    return makeSplitClients(layout, false, single, single);
+  }
+  const primary = fromPglite(instances.primary, {
+    ...common,
+    schema: layout.primary.schema,
+    name: 'primary',
+  });
+  const data = fromPglite(instances.data, { ...common, schema: layout.data.schema, name: 'data' });
+  return makeSplitClients(layout, true, primary, data);
+}
+
+function checkedDataUrl(target: SplitTarget): string {
+  const dataUrl = target.dataUrl;
+  if (dataUrl === undefined) {
+    throw new MultiDbError('InvalidSplitConfig', 'split mode needs a data database URL');
+  }
+  const primary = parseDatabaseUrl(target.primaryUrl);
+  const data = parseDatabaseUrl(dataUrl);
+  // Two PGlite instances on one directory corrupt it; two in-memory ones are simply two databases.
+  if (
+    primary.isOk() &&
+    data.isOk() &&
+    primary.value.kind === 'pglite' &&
+    data.value.dataDir !== undefined &&
+    primary.value.dataDir !== undefined &&
+    resolve(primary.value.dataDir) === resolve(data.value.dataDir)
+  ) {
+    throw new MultiDbError(
+      'InvalidSplitConfig',
+      `split mode with both databases in the same PGlite directory (${redactUrl(dataUrl)})`,
+      { url: dataUrl },
+    );
+  }
+  return dataUrl;
+}
+
+function makeSplitClients<TPrimary extends AnySchema, TData extends AnySchema>(
+  layout: SplitLayout<TPrimary, TData>,
+  splitMode: boolean,
+  primary: DbHandle<AnySchema>,
+  data: DbHandle<AnySchema>,
+): SplitClients<TPrimary, TData> {
+  return Object.freeze({
+    layout,
+    splitMode,
+    primary: primary as unknown as DbHandle<TPrimary>,
+    data: data as unknown as DbHandle<TData>,
+    handle: (database: DatabaseName) => (database === 'primary' ? primary : data),
+    async close() {
+      await Promise.all(primary === data ? [primary.close()] : [primary.close(), data.close()]);
+    },
+  });
+}

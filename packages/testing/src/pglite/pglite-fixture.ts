@@ -1,0 +1,39 @@
+import type { PGlite } from '@electric-sql/pglite';
+import { type DbHandle, fromPglite } from '@multidb/config';
+import type { PgliteTemplate } from './pglite-template.js';
+import { resetDatabase } from './reset-database.js';
+
+export interface PgliteFixtureOptions<TSchema extends Record<string, unknown>> {
+  /** Drizzle schema for `db.query`. */
+  readonly schema?: TSchema;
+  /** Schemas `reset()` truncates; default every user schema except `drizzle`. */
+  readonly resetSchemas?: readonly string[];
+}
+
+/** A clone of a template with a Drizzle handle: create it once per file, `reset()` between tests. */
+export interface PgliteFixture<TSchema extends Record<string, unknown> = Record<string, never>> {
+  readonly pg: PGlite;
+  readonly handle: DbHandle<TSchema>;
+  readonly db: DbHandle<TSchema>['db'];
+  /** Truncates the fixture's tables (RESTART IDENTITY CASCADE) in one statement. */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function createPgliteFixture<TSchema extends Record<string, unknown> = Record<string, never>>(
+  template: PgliteTemplate,
+  options: PgliteFixtureOptions<TSchema> = {},
+): Promise<PgliteFixture<TSchema>> {
+  const pg = await template.clone();
+  const handle = fromPglite<TSchema>(pg, {
+    name: 'fixture',
+    ...(options.schema ? { schema: options.schema } : {}),
+  });
+  return {
+    pg,
+    handle,
+    db: handle.db,
+    reset: () => resetDatabase(pg, options.resetSchemas),
+    close: () => handle.close(),
+  };
+}

@@ -1,0 +1,55 @@
+import type { PGlite } from '@electric-sql/pglite';
+import { type DbHandle, fromPglite } from '@multidb/config';
+import type { Logger } from 'drizzle-orm';
+import { type ReplicaPositionSource, primaryInsertPosition } from './replica-position.js';
+import { ReplicaSwitch } from './replica-switch.js';
+
+export interface MirrorReplicaOptions<TSchema extends Record<string, unknown>> {
+  readonly name?: string;
+  readonly schema?: TSchema;
+  /** Drizzle logger for queries run on the mirror. */
+  readonly logger?: Logger;
+}
+
+/** A replica that is the primary itself (Django's TEST MIRROR): always caught up, can be stopped. */
+export interface MirrorReplica<TSchema extends Record<string, unknown> = Record<string, never>> {
+  readonly name: string;
+  readonly db: DbHandle<TSchema>['db'];
+  readonly handle: DbHandle<TSchema>;
+  readonly positionSource: ReplicaPositionSource;
+  /** Queries and probes fail like a refused connection until `start()`. */
+  stop(): void;
+  start(): void;
+  setLatency(ms: number): void;
+  /** Detaches the mirror; the primary stays open. */
+  close(): Promise<void>;
+}
+
+export function createMirrorReplica<TSchema extends Record<string, unknown> = Record<string, never>>(
+  primary: PGlite,
+  options: MirrorReplicaOptions<TSchema> = {},
+): MirrorReplica<TSchema> {
+  const name = options.name ?? 'mirror';
+  const gate = new ReplicaSwitch(name);
+  const handle = fromPglite(gate.wrap(primary), {
+    schema: options.schema,
+    logger: options.logger,
+    ownsClient: false,
+    name,
+  });
+  return {
+    name,
+    db: handle.db,
+    handle,
+    positionSource: {
+      async sample() {
+        await gate.pass();
+        return { role: 'standby', replayPosition: await primaryInsertPosition(primary), receiving: true };
+      },
+    },
+    stop: () => gate.stop(),
+    start: () => gate.start(),
+    setLatency: (ms) => gate.setLatency(ms),
+    close: async () => gate.close(),
+  };
+}
