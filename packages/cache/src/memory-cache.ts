@@ -80,9 +80,9 @@ export class MemoryCache extends Cache {
     this.#delete(key);
     this.#entries.set(key, { value: response as unknown[], expiresAt: this.#expiry(config), tables });
     for (const table of tables) {
-      let keys = this.#byTable.get(table);
-      if (!keys) this.#byTable.set(table, (keys = new Set()));
+      const keys = this.#byTable.get(table) ?? new Set<string>();
       keys.add(key);
+      this.#byTable.set(table, keys);
     }
     while (this.#entries.size > this.#maxEntries) {
       const oldest = this.#entries.keys().next().value as string;
