@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { connect, executeRows } from '@multidb/config';
 import type { SplitTarget } from '@multidb/split-schema';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkDrizzleKitMigrate, type KitMigrateCheck } from './drizzle-kit-migrate.js';
+import { checkDrizzleKitMigrate, expectKitResult } from './drizzle-kit-migrate.js';
 
 const root = mkdtempSync(join(tmpdir(), 'multidb-kit-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -20,20 +20,6 @@ async function schemasAt(url: string): Promise<string[]> {
   } finally {
     await handle.close();
   }
-}
-
-function expectKitResult(check: KitMigrateCheck): void {
-  for (const run of check.runs) expect(run, run.output).toMatchObject({ exitCode: 0 });
-  expect(check.runs.map((r) => r.output).join('\n')).toMatch(/migrations applied successfully/);
-  expect(check.status.ok).toBe(true);
-  expect(check.status.databases.map((d) => [d.database, d.applied.length, d.pending.length])).toEqual([
-    ['primary', 1, 0],
-    ['data', 1, 0],
-  ]);
-  expect(check.followUp.databases.flatMap((d) => d.steps.map((s) => s.outcome))).toEqual([
-    'already-applied',
-    'already-applied',
-  ]);
 }
 
 // Each drizzle-kit run is a child process that opens PGlite (~5 s): the two modes run side by side.

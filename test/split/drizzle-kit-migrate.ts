@@ -9,6 +9,7 @@ import {
   openSplitClients,
   type SplitTarget,
 } from '@multidb/split-schema';
+import { expect } from 'vitest';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DRIZZLE_KIT = `${REPO_ROOT}node_modules/.bin/drizzle-kit`;
@@ -70,4 +71,19 @@ export async function checkDrizzleKitMigrate(target: SplitTarget): Promise<KitMi
   } finally {
     await clients.close();
   }
+}
+
+/** drizzle-kit succeeded for both databases and the toolkit agrees: everything applied, a follow-up is a no-op. */
+export function expectKitResult(check: KitMigrateCheck): void {
+  for (const run of check.runs) expect(run, run.output).toMatchObject({ exitCode: 0 });
+  expect(check.runs.map((r) => r.output).join('\n')).toMatch(/migrations applied successfully/);
+  expect(check.status.ok).toBe(true);
+  expect(check.status.databases.map((d) => [d.database, d.applied.length, d.pending.length])).toEqual([
+    ['primary', 1, 0],
+    ['data', 1, 0],
+  ]);
+  expect(check.followUp.databases.flatMap((d) => d.steps.map((s) => s.outcome))).toEqual([
+    'already-applied',
+    'already-applied',
+  ]);
 }
