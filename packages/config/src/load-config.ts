@@ -2,7 +2,14 @@ import { err, ok, type Result } from 'neverthrow';
 import type { z } from 'zod';
 import { booleanVar, intentsVar, urlVar, weightVar } from './env-schema.js';
 import { redactText } from './redact.js';
-import { deepFreeze, READ_INTENTS, type ReadIntent, type ReplicaConfig, type Topology } from './topology.js';
+import {
+  deepFreeze,
+  READ_INTENTS,
+  type ReadIntent,
+  type ReplicaConfig,
+  type Topology,
+  withSafePrinting,
+} from './topology.js';
 
 /** Settings given in code. Each one wins over its environment variable. */
 export interface ConfigOptions {
@@ -142,16 +149,21 @@ export function loadConfig(
     return err({ type: 'InvalidConfig', issues, message });
   }
   return ok(
-    deepFreeze({
-      primaryUrl,
-      dataUrl: splitMode && givenDataUrl !== undefined ? givenDataUrl : primaryUrl,
-      splitMode,
-      replicas,
-      backup: backupUrl === undefined ? undefined : { url: backupUrl, enabled: backupEnabled },
-      logQueries,
-      sources,
-      warnings,
-    }),
+    deepFreeze(
+      withSafePrinting(
+        {
+          primaryUrl,
+          dataUrl: splitMode && givenDataUrl !== undefined ? givenDataUrl : primaryUrl,
+          splitMode,
+          replicas,
+          backup: backupUrl === undefined ? undefined : { url: backupUrl, enabled: backupEnabled },
+          logQueries,
+          sources,
+          warnings,
+        },
+        redactText,
+      ),
+    ),
   );
 }
 

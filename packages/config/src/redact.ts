@@ -1,4 +1,6 @@
-const URL_IN_TEXT = /\b([a-z][a-z0-9+.-]*):\/\/([^\s:@/]*)(?::([^\s@/]*))?@/gi;
+// scheme://user:password@host — the password runs to the LAST '@' of the URL (unencoded '@' in passwords happen).
+const URL_IN_TEXT =
+  /([a-z][a-z0-9+.-]*)?:\/\/([^\s:@/"'`<>]*)(?::([^\s"'`<>]*))?@(?=[^\s"'`<>@]*(?:[\s"'`<>]|$))/gi;
 const PASSWORD_PARAM = /([?&](?:password|sslpassword|pass)=)[^&\s]*/gi;
 
 /**
@@ -12,8 +14,8 @@ export function redactUrl(url: string): string {
 /** Redact every connection string (and `password=` parameter) found anywhere in a piece of text. */
 export function redactText(text: string): string {
   return text
-    .replace(URL_IN_TEXT, (_m, scheme: string, user: string, pass: string | undefined) =>
-      pass === undefined ? `${scheme}://${user}@` : `${scheme}://${user}:***@`,
+    .replace(URL_IN_TEXT, (_m, scheme: string | undefined, user: string, pass: string | undefined) =>
+      pass === undefined ? `${scheme ?? ''}://${user}@` : `${scheme ?? ''}://${user}:***@`,
     )
     .replace(PASSWORD_PARAM, '$1***');
 }

@@ -34,6 +34,20 @@ export interface Topology {
   readonly warnings: readonly string[];
 }
 
+/**
+ * Makes a topology safe to log by accident: `JSON.stringify` and `console.log`/`util.inspect` show every URL
+ * redacted. The URLs themselves stay readable as properties, since the toolkit must connect with them.
+ */
+export function withSafePrinting<T extends object>(value: T, redact: (text: string) => string): T {
+  const printable = () => JSON.parse(redact(JSON.stringify({ ...value }))) as unknown;
+  Object.defineProperty(value, 'toJSON', { value: printable, enumerable: false });
+  Object.defineProperty(value, Symbol.for('nodejs.util.inspect.custom'), {
+    value: printable,
+    enumerable: false,
+  });
+  return value;
+}
+
 export function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);

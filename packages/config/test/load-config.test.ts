@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PRIMARY_URL, loadConfig } from '../src/index.js';
 
@@ -37,6 +38,9 @@ describe('loadConfig', () => {
     expect(topology.logQueries).toBe(true);
     expect(Object.isFrozen(topology)).toBe(true);
     expect(Object.isFrozen(topology.replicas[0])).toBe(true);
+    expect(JSON.stringify(topology)).not.toContain(SECRET);
+    expect(inspect(topology, { depth: 5 })).not.toContain(SECRET);
+    expect(JSON.stringify(topology)).toContain('postgres://app:***@r1:5432/app');
   });
 
   it('prefers SUPABASE_DATABASE_URL, then PRIMARY_DATABASE_URL, then DATABASE_URL', () => {

@@ -36,3 +36,18 @@ describe('redaction', () => {
     expect(describeError(wrapped)).not.toContain('topsecret');
   });
 });
+
+describe('redaction of awkward URLs', () => {
+  it.each([
+    ['postgres://u:p@ss@h/db', 'postgres://u:***@h/db'],
+    ['://u:secretpw@', '://u:***@'],
+    ['see postgres://u:a/b@h:5432/x now', 'see postgres://u:***@h:5432/x now'],
+  ])('%s', (input, expected) => {
+    expect(redactText(input)).toBe(expected);
+  });
+});
+
+it('redacts each URL of a JSON document on its own', () => {
+  const json = JSON.stringify({ a: 'postgres://u:one@h1/db', b: 'postgres://v:two@h2/db' });
+  expect(JSON.parse(redactText(json))).toEqual({ a: 'postgres://u:***@h1/db', b: 'postgres://v:***@h2/db' });
+});
