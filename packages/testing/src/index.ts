@@ -1,2 +1,3 @@
 export * from './pg-index.js';
 export * from './pglite-index.js';
+export * from './replicas-index.js';

@@ -3,7 +3,7 @@ import { type AnyPgDatabase, executeRows } from '@multidb/config';
 
 const SYSTEM_SCHEMAS = ['pg_catalog', 'information_schema', 'pg_toast'];
 /** Migration bookkeeping survives a reset, or the next migrate would run everything again. */
-export const KEPT_SCHEMAS = ['drizzle'];
+export const KEPT_SCHEMAS = ['drizzle', 'multidb_replication'];
 
 const literal = (value: string) => `'${value.replaceAll("'", "''")}'`;
 

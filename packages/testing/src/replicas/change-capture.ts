@@ -20,8 +20,11 @@ export const CAPTURE_SCHEMA = 'multidb_replication';
 
 const INSTALL = `
 CREATE SCHEMA IF NOT EXISTS ${CAPTURE_SCHEMA};
+-- A sequence the table does not own: TRUNCATE ... RESTART IDENTITY (test resets) must not rewind it.
+CREATE SEQUENCE IF NOT EXISTS ${CAPTURE_SCHEMA}.change_id;
 CREATE TABLE IF NOT EXISTS ${CAPTURE_SCHEMA}.changes (
-  id bigserial PRIMARY KEY, rel text NOT NULL, op text NOT NULL, old jsonb, new jsonb);
+  id bigint PRIMARY KEY DEFAULT nextval('${CAPTURE_SCHEMA}.change_id'), rel text NOT NULL, op text NOT NULL,
+  old jsonb, new jsonb);
 CREATE OR REPLACE FUNCTION ${CAPTURE_SCHEMA}.capture() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
   INSERT INTO ${CAPTURE_SCHEMA}.changes (rel, op, old, new) VALUES (
@@ -110,7 +113,11 @@ export class ChangeCapture {
 
   async #trim(): Promise<void> {
     this.#trimmable = false;
-    const oldest = [...this.#cursors.values()].reduce((a, b) => (a < b ? a : b));
-    await this.#primary.query(`DELETE FROM ${CAPTURE_SCHEMA}.changes WHERE id <= $1::bigint`, [oldest.toString()]);
+    let oldest: bigint | undefined;
+    for (const cursor of this.#cursors.values()) if (oldest === undefined || cursor < oldest) oldest = cursor;
+    if (oldest === undefined) return;
+    await this.#primary.query(`DELETE FROM ${CAPTURE_SCHEMA}.changes WHERE id <= $1::bigint`, [
+      oldest.toString(),
+    ]);
   }
 }

@@ -93,7 +93,14 @@ export class LaggingReplica<TSchema extends Record<string, unknown> = Record<str
         `SELECT coalesce(max(id), 0)::text AS last FROM ${CAPTURE_SCHEMA}.changes`,
       );
       const reader = capture.register(BigInt(rows[0]?.last ?? '0'));
-      return new LaggingReplica({ name: options.name ?? 'lagging', pglite, capture, reader, position, options });
+      return new LaggingReplica({
+        name: options.name ?? 'lagging',
+        pglite,
+        capture,
+        reader,
+        position,
+        options,
+      });
     } catch (error) {
       await pglite.close();
       throw error;

@@ -1,7 +1,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { type DbHandle, fromPglite } from '@multidb/config';
 import type { Logger } from 'drizzle-orm';
-import { type ReplicaPositionSource, primaryInsertPosition } from './replica-position.js';
+import { primaryInsertPosition, type ReplicaPositionSource } from './replica-position.js';
 import { ReplicaSwitch } from './replica-switch.js';
 
 export interface MirrorReplicaOptions<TSchema extends Record<string, unknown>> {

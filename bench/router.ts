@@ -1,0 +1,294 @@
+/**
+ * Router overhead: a routed read (`getClient('read')`) against raw Drizzle and Drizzle's `withReplicas` on the
+ * same database (PGlite; real PostgreSQL when the server binaries exist), and the bare routing decision.
+ * `npx tsx bench/router.ts` — writes bench/results/router.md.
+ */
+import { PGlite } from '@electric-sql/pglite';
+import { connect, type DbHandle, fromPglite } from '@multidb/config';
+import { createDbRouter, type DbRouter, type ReplicaSpec } from '@multidb/router';
+import { createMirrorReplica, pgBinariesAvailable, startPgCluster } from '@multidb/testing';
+import { entityKind, eq, type Query } from 'drizzle-orm';
+import {
+  integer,
+  PgDatabase,
+  PgDialect,
+  PgPreparedQuery,
+  type PgQueryResultHKT,
+  PgSession,
+  type PreparedQueryConfig,
+  pgTable,
+  text,
+  withReplicas,
+} from 'drizzle-orm/pg-core';
+import { fmt, machine, measure, type Ratio, type Sample, writeResults } from './lib/bench-kit.js';
+
+const items = pgTable('items', { id: integer().primaryKey(), name: text().notNull() });
+const schema = { items };
+type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+const SETUP = `CREATE TABLE items (id integer PRIMARY KEY, name text NOT NULL);
+  INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, 1000) g;`;
+const QUERIES_PER_RUN = 2000;
+const RUNS = 9;
+
+interface ReadComparison {
+  readonly perQuery: Record<string, Sample>;
+  /** routed / raw, paired run by run. */
+  readonly routedVsRaw: Sample;
+  readonly withReplicasVsRaw: Sample;
+}
+
+/**
+ * Microseconds per primary-key read for each way of reading. The contenders take turns query by query, so
+ * load from other processes on the machine hits them alike; ratios are paired within each run.
+ */
+async function compareReads(contenders: Record<string, Db>): Promise<ReadComparison> {
+  const names = Object.keys(contenders);
+  const runs: Record<string, number>[] = [];
+  for (let run = 0; run <= RUNS; run++) {
+    const spent: Record<string, number> = Object.fromEntries(names.map((n) => [n, 0]));
+    for (let i = 0; i < QUERIES_PER_RUN; i++) {
+      for (let k = 0; k < names.length; k++) {
+        const name = names[(i + k) % names.length] as string;
+        const start = performance.now();
+        await (contenders[name] as Db)
+          .select()
+          .from(items)
+          .where(eq(items.id, (i % 1000) + 1));
+        spent[name] = (spent[name] as number) + performance.now() - start;
+      }
+    }
+    // The first run warms up (JIT, plan caches) and is thrown away.
+    if (run > 0)
+      runs.push(Object.fromEntries(names.map((n) => [n, ((spent[n] as number) * 1000) / QUERIES_PER_RUN])));
+  }
+  const sample = (values: number[]) => measure(() => values.shift() as number, values.length, 0);
+  const perQuery: Record<string, Sample> = {};
+  for (const name of names) perQuery[name] = await sample(runs.map((r) => r[name] as number));
+  const ratio = (name: string) => sample(runs.map((r) => (r[name] as number) / (r.raw as number)));
+  return { perQuery, routedVsRaw: await ratio('routed'), withReplicasVsRaw: await ratio('withReplicas') };
+}
+
+function readTable(title: string, result: ReadComparison): string {
+  const ratio = (name: string) =>
+    name === 'raw' ? '1×' : fmt(name === 'routed' ? result.routedVsRaw : result.withReplicasVsRaw, '×', 3);
+  const rows = Object.entries(result.perQuery).map(
+    ([name, s]) => `| ${name} | ${fmt(s, 'µs', 1)} | ${ratio(name)} |`,
+  );
+  return [
+    `### ${title}`,
+    '',
+    '| read path | per query | vs raw (paired per run) |',
+    '| --- | --- | --- |',
+    ...rows,
+    '',
+  ].join('\n');
+}
+
+interface ReadResult {
+  readonly md: string;
+  readonly ratio: number;
+}
+
+/** Raw Drizzle on the replica, `withReplicas`, and a router over the same two nodes. */
+async function readsOn(title: string, primary: Db, replica: ReplicaSpec): Promise<ReadResult> {
+  const router = createDbRouter({ primary, replicas: [replica], health: { background: false } });
+  await router.checkHealth();
+  try {
+    const replicaDb = replica.db as Db;
+    const result = await compareReads({
+      raw: replicaDb,
+      withReplicas: withReplicas(primary, [replicaDb]) as unknown as Db,
+      routed: router.getClient('read') as unknown as Db,
+    });
+    return { md: readTable(title, result), ratio: result.routedVsRaw.median };
+  } finally {
+    await router.close();
+  }
+}
+
+async function pgliteReads(): Promise<ReadResult> {
+  const pg = await PGlite.create();
+  try {
+    await pg.exec(SETUP);
+    const mirror = createMirrorReplica(pg, { name: 'mirror', schema });
+    const primary = fromPglite(pg, { schema, ownsClient: false }).db as Db;
+    const replica = { name: 'mirror', db: mirror.db, positionSource: mirror.positionSource };
+    return await readsOn('PGlite (in memory): primary-key select', primary, replica);
+  } finally {
+    await pg.close();
+  }
+}
+
+async function postgresReads(): Promise<ReadResult | undefined> {
+  if (!pgBinariesAvailable()) return undefined;
+  const cluster = await startPgCluster({ replicas: 1 });
+  const handles: DbHandle<typeof schema>[] = [];
+  try {
+    const primary = await connect(cluster.primary.url, { schema, max: 4 });
+    handles.push(primary);
+    await primary.exec(SETUP);
+    await cluster.waitForReplication();
+    const replica = await connect((cluster.replicas[0] as { url: string }).url, { schema, max: 4 });
+    handles.push(replica);
+    const title = 'PostgreSQL 15 (local streaming replica): primary-key select';
+    return await readsOn(title, primary.db as Db, { name: 'replica', db: replica.db });
+  } finally {
+    for (const handle of handles) await handle.close();
+    await cluster.stop();
+  }
+}
+
+/** Nanoseconds per call of `fn`, median over runs of a million calls. */
+function perCall(fn: () => unknown): Promise<Sample> {
+  const N = 1_000_000;
+  return measure(() => {
+    const start = performance.now();
+    for (let i = 0; i < N; i++) fn();
+    return ((performance.now() - start) * 1e6) / N;
+  }, 7);
+}
+
+/** The routing decision alone (`router.route()`, no query) over three read replicas, and per-request costs. */
+async function decisions(router: DbRouter): Promise<string> {
+  const token = 'v1.0000000000000001';
+  const rows = [
+    ['read (round-robin over 3 replicas)', await perCall(() => router.route('read'))],
+    [
+      'read with a required position (inside a consistency scope)',
+      await router.withConsistency(token, () => perCall(() => router.route('read'))),
+    ],
+    ['write', await perCall(() => router.route('write'))],
+    [
+      'per request: enter a consistency scope with a token (decode + AsyncLocalStorage)',
+      await perCall(() => router.withConsistency(token, () => 0)),
+    ],
+  ] as const;
+  const lines = rows.map(([label, sample]) => `| ${label} | ${fmt(sample, 'ns', 0)} |`);
+  return ['### Bare routing decision', '', '| decision | per call |', '| --- | --- |', ...lines, ''].join(
+    '\n',
+  );
+}
+
+/** A driver that answers at once: what remains of a read's time is Drizzle's work (and the router's). */
+class InstantQuery extends PgPreparedQuery<PreparedQueryConfig> {
+  static override readonly [entityKind]: string = 'InstantQuery';
+  constructor(query: Query) {
+    super(query, undefined, undefined);
+  }
+  async execute(): Promise<unknown[]> {
+    return [];
+  }
+  async all(): Promise<unknown[]> {
+    return [];
+  }
+  isResponseInArrayMode(): boolean {
+    return true;
+  }
+}
+
+class InstantSession extends PgSession {
+  static override readonly [entityKind]: string = 'InstantSession';
+  prepareQuery(query: Query): InstantQuery {
+    return new InstantQuery(query);
+  }
+  transaction<T>(): Promise<T> {
+    throw new Error('not supported');
+  }
+}
+
+/** The router's own cost per read, free of database time and machine noise: routed minus raw on an instant driver. */
+async function overheadPerRead(): Promise<string> {
+  const dialect = new PgDialect();
+  const instant = () => new PgDatabase(dialect, new InstantSession(dialect), undefined) as unknown as Db;
+  const router = createDbRouter({
+    primary: {
+      db: instant(),
+      positionSource: { sample: async () => ({ role: 'primary', writePosition: 1n, insertPosition: 1n }) },
+    },
+    replicas: [
+      {
+        name: 'replica',
+        db: instant(),
+        positionSource: { sample: async () => ({ role: 'standby', replayPosition: 1n, receiving: true }) },
+      },
+    ],
+    health: { background: false },
+  });
+  await router.checkHealth();
+  const raw = instant();
+  const routed = router.getClient('read') as unknown as Db;
+  // Short blocks, alternating, many times: each pair sees the same machine load.
+  const block = async (db: Db) => {
+    const start = performance.now();
+    for (let i = 0; i < 500; i++) await db.select().from(items).where(eq(items.id, i));
+    return ((performance.now() - start) * 1e6) / 500;
+  };
+  for (let i = 0; i < 20; i++) await block(i % 2 === 0 ? raw : routed);
+  const pairs: { raw: number; routed: number }[] = [];
+  for (let i = 0; i < 201; i++) {
+    const first = i % 2 === 0;
+    const a = await block(first ? raw : routed);
+    const b = await block(first ? routed : raw);
+    pairs.push(first ? { raw: a, routed: b } : { raw: b, routed: a });
+  }
+  await router.close();
+  const sample = (values: number[]) => measure(() => values.shift() as number, values.length, 0);
+  const rawSample = await sample(pairs.map((p) => p.raw));
+  const extra = await sample(pairs.map((p) => p.routed - p.raw));
+  return [
+    '### Router overhead per read (instant driver: no database time)',
+    '',
+    '| | per read |',
+    '| --- | --- |',
+    `| Drizzle alone (build SQL, prepare, map) | ${fmt(rawSample, 'ns', 0)} |`,
+    `| added by routing | ${fmt(extra, 'ns', 0)} |`,
+    '',
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const pglite = await pgliteReads();
+  const postgres = await postgresReads();
+  const pg = await PGlite.create();
+  const mirrors = ['a', 'b', 'c'].map((name) => createMirrorReplica(pg, { name }));
+  const router = createDbRouter({
+    primary: fromPglite(pg, { ownsClient: false }),
+    replicas: mirrors.map((m) => ({ name: m.name, db: m.db, positionSource: m.positionSource })),
+    health: { background: false },
+  });
+  await router.checkHealth();
+  const decisionTable = await decisions(router);
+  const overheadTable = await overheadPerRead();
+  await router.close();
+  await pg.close();
+
+  const ratios: Ratio[] = [
+    { label: 'routed read / raw Drizzle (PGlite)', value: pglite.ratio, goal: 1.05, better: 'lower' },
+  ];
+  if (postgres)
+    ratios.push({
+      label: 'routed read / raw Drizzle (PostgreSQL)',
+      value: postgres.ratio,
+      goal: 1.05,
+      better: 'lower',
+    });
+  const md = [
+    '## Router',
+    '',
+    `Machine: ${machine()}. drizzle-orm 0.45, PGlite 0.5, postgres.js 3.4.`,
+    '',
+    `Reads: ${QUERIES_PER_RUN} primary-key selects per contender and run, contenders taking turns query by query`,
+    `(load from other processes hits them alike); ${RUNS} runs after a warm-up run; median and p10–p90 across`,
+    'runs, ratios paired run by run. "raw" is Drizzle on the node that serves the read; `withReplicas` is',
+    "Drizzle's own (random replica; no health, lag or consistency); \"routed\" is `getClient('read')` (a real",
+    'PgDatabase over the routing session: statement check, node choice, metrics, passive health).',
+    '',
+    pglite.md,
+    postgres?.md ?? '_PostgreSQL server binaries not found: real-server figures skipped._\n',
+    overheadTable,
+    decisionTable,
+  ].join('\n');
+  writeResults('router', md, ratios);
+}
+
+await main();

@@ -1,0 +1,56 @@
+import type { Intent } from '@multidb/config';
+import type { PgQueryResultHKT, PgTransaction, PgTransactionConfig } from 'drizzle-orm/pg-core';
+import type { ExtractTablesWithRelations } from 'drizzle-orm/relations';
+import type { HealthStatus } from './health-status.js';
+import type { RoutedDatabase } from './routed-database.js';
+import type { RouterMetricsSnapshot } from './router-metrics.js';
+
+export type RouterTransaction<TSchema extends Record<string, unknown>> = PgTransaction<
+  PgQueryResultHKT,
+  TSchema,
+  ExtractTablesWithRelations<TSchema>
+>;
+
+export interface ClientOptions {
+  /** A consistency token from an earlier request: the read sees at least that write. */
+  readonly token?: string | undefined;
+}
+
+/** What `createDbRouter` returns and what the lazily built `dbRouter` stands for. */
+export interface DbRouter<TSchema extends Record<string, unknown> = Record<string, never>> {
+  /** A real Drizzle database routing every query for `intent`. Cached per intent (unless a token is given). */
+  getClient(intent: Intent, options?: ClientOptions): RoutedDatabase<TSchema>;
+  /** A transaction on the primary. */
+  withTransaction<T>(
+    fn: (tx: RouterTransaction<TSchema>) => Promise<T>,
+    config?: PgTransactionConfig,
+  ): Promise<T>;
+  /**
+   * Runs `fn` in a read-your-writes scope (AsyncLocalStorage): reads see at least `token`'s write, and after a
+   * write in the scope, reads use the primary until `consistencyToken()` is taken. A malformed or forged token
+   * is never an error: reads go to the primary.
+   */
+  withConsistency<T>(token: string | undefined, fn: () => T): T;
+  /**
+   * A token for "everything written so far": the primary's `pg_current_wal_insert_lsn()`, taken now (or the
+   * scope's own token when nothing was written in it). Never rejects: if the primary cannot be asked, the
+   * token sends the next reads to the primary.
+   */
+  consistencyToken(): Promise<string>;
+  /** The node a read of `intent` would use now (diagnostics; advances round-robin). */
+  route(intent: Intent, options?: ClientOptions): string;
+  /** Runs a probe round now and returns the resulting status. */
+  checkHealth(): Promise<HealthStatus>;
+  getHealthStatus(): HealthStatus;
+  getMetrics(): RouterMetricsSnapshot;
+  /** Sends every read to the primary until `restore()`. */
+  forceFailoverToPrimary(): void;
+  restore(): void;
+  /** The primary, bypassing routing. */
+  readonly $primary: RoutedDatabase<TSchema>;
+  /** Each replica and DR node, bypassing routing. */
+  readonly $replicas: readonly RoutedDatabase<TSchema>[];
+  readonly closed: boolean;
+  /** Stops the probes and closes the nodes the router opened from URLs. Idempotent. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,129 @@
+import { LagTracker } from './lag-tracker.js';
+import type { ReplicationSample } from './position-source.js';
+import type { RouterNode } from './router-node.js';
+import type { Clock, SettledHealthOptions } from './router-options.js';
+
+const PRIMARY_LAG = Object.freeze({ state: 'primary', bytes: 0, seconds: 0 } as const);
+const STILL_RUNNING = Object.assign(new Error('previous probe has not answered yet'), {
+  code: 'PROBE_TIMEOUT',
+});
+
+/**
+ * Probes every node (the primary first, then the replicas in parallel, so lag is measured against a fresh
+ * primary position) on an unref'd timer, with a timeout per probe. Node health applies the hysteresis; the
+ * router learns about changes through `onRound`.
+ */
+export class HealthMonitor {
+  readonly #nodes: readonly RouterNode[];
+  readonly #options: SettledHealthOptions;
+  readonly #clock: Clock;
+  readonly #lag: LagTracker;
+  readonly #onRound: () => void;
+  readonly #inFlight = new Map<RouterNode, Promise<ReplicationSample>>();
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> = Promise.resolve();
+  #stopped = false;
+  #lastRoundAt: number | undefined;
+
+  constructor(
+    nodes: readonly RouterNode[],
+    options: SettledHealthOptions,
+    clock: Clock,
+    onRound: () => void,
+  ) {
+    this.#nodes = nodes;
+    this.#options = options;
+    this.#clock = clock;
+    this.#onRound = onRound;
+    // Three missed primary probes make every lag unknown.
+    this.#lag = new LagTracker(3 * options.intervalMs + options.timeoutMs);
+  }
+
+  get lastRoundAt(): number | undefined {
+    return this.#lastRoundAt;
+  }
+
+  /** Starts the background loop (first round right away). */
+  start(): void {
+    if (this.#options.background && !this.#stopped) this.#schedule(0);
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** Runs a full round now (after any round in progress) and resolves when it is done. */
+  checkNow(): Promise<void> {
+    this.#running = this.#running.catch(() => undefined).then(() => this.#round());
+    return this.#running;
+  }
+
+  #schedule(delay: number): void {
+    this.#timer = setTimeout(() => {
+      this.checkNow().finally(() => {
+        if (!this.#stopped) this.#schedule(this.#options.intervalMs);
+      });
+    }, delay);
+    this.#timer.unref();
+  }
+
+  async #round(): Promise<void> {
+    if (this.#stopped) return;
+    const [primary, ...others] = this.#nodes as [RouterNode, ...RouterNode[]];
+    const sample = await this.#probe(primary);
+    primary.inRecovery = sample === undefined ? primary.inRecovery : sample.role === 'standby';
+    if (sample?.role === 'primary') {
+      this.#lag.recordPrimary(this.#clock.now(), sample.writePosition);
+      primary.position = sample.insertPosition;
+      primary.lag = PRIMARY_LAG;
+    }
+    await Promise.all(
+      others.map(async (node) => {
+        const replica = await this.#probe(node);
+        if (replica === undefined) {
+          node.lag = { state: 'unknown', bytes: null, seconds: null };
+          return;
+        }
+        node.inRecovery = replica.role === 'standby';
+        node.position = replica.role === 'standby' ? replica.replayPosition : undefined;
+        node.lag = this.#lag.estimate(this.#clock.now(), replica);
+      }),
+    );
+    this.#lastRoundAt = this.#clock.now();
+    this.#onRound();
+  }
+
+  async #probe(node: RouterNode): Promise<ReplicationSample | undefined> {
+    const start = this.#clock.now();
+    try {
+      const sample = await this.#withTimeout(node);
+      node.health.recordProbeSuccess(this.#clock.now(), this.#clock.now() - start);
+      return sample;
+    } catch (error) {
+      node.health.recordFailure(this.#clock.now(), error, true);
+      return undefined;
+    }
+  }
+
+  /** A probe that is still running from an earlier round counts as failed; it is never stacked. */
+  #withTimeout(node: RouterNode): Promise<ReplicationSample> {
+    if (this.#inFlight.has(node)) return Promise.reject(STILL_RUNNING);
+    const probe = Promise.resolve().then(() => node.positionSource.sample());
+    this.#inFlight.set(node, probe);
+    probe.then(
+      () => this.#inFlight.delete(node),
+      () => this.#inFlight.delete(node),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const ms = this.#options.timeoutMs;
+        reject(Object.assign(new Error(`probe timed out after ${ms} ms`), { code: 'PROBE_TIMEOUT' }));
+      }, this.#options.timeoutMs);
+      timer.unref();
+    });
+    return Promise.race([probe, timeout]).finally(() => clearTimeout(timer));
+  }
+}

@@ -1,0 +1,29 @@
+import type { Intent } from '@multidb/config';
+import type { PgSession, PgTransaction, PgTransactionConfig } from 'drizzle-orm/pg-core';
+import type { RouterNode } from './router-node.js';
+import type { StatementClass } from './sql-classifier.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: node sessions of any driver and schema
+export type AnySession = PgSession<any, any, any>;
+// biome-ignore lint/suspicious/noExplicitAny: transactions of any driver and schema
+export type AnyTransaction = PgTransaction<any, any, any>;
+
+/** What a client is bound to: an intent (routed), or one node (the `$primary` / `$replicas` escape hatches). */
+export interface QueryRoute {
+  readonly intent: Intent | undefined;
+  readonly pinned: RouterNode | undefined;
+  /** Position from an explicit `getClient(intent, { token })`. */
+  readonly required: bigint | undefined;
+  /** The explicit token was malformed or forged. */
+  readonly invalidToken: boolean;
+}
+
+/** The part of the router that routing sessions call: choose a node, run, account for it. */
+export interface QueryRunner {
+  run<T>(route: QueryRoute, kind: StatementClass, exec: (session: AnySession) => Promise<T>): Promise<T>;
+  transaction<T>(
+    route: QueryRoute,
+    fn: (tx: AnyTransaction) => Promise<T>,
+    config: PgTransactionConfig | undefined,
+  ): Promise<T>;
+}

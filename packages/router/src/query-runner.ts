@@ -1,0 +1,148 @@
+import { type Intent, MultiDbError, type ReadIntent } from '@multidb/config';
+import type { PgTransactionConfig } from 'drizzle-orm/pg-core';
+import { isConnectionError, isRetryableRead } from './connection-errors.js';
+import type { ConsistencyScopes } from './consistency-scope.js';
+import { PRIMARY_ONLY } from './consistency-token.js';
+import type { AnySession, AnyTransaction, QueryRoute, QueryRunner } from './query-route.js';
+import type { RoutePlanner } from './route-planner.js';
+import { ROUTE_KEYS, type RouteKey, type RouterMetrics } from './router-metrics.js';
+import type { RouterNode } from './router-node.js';
+import type { Clock } from './router-options.js';
+import type { StatementClass } from './sql-classifier.js';
+
+const ROUTE_INDEX = Object.fromEntries(ROUTE_KEYS.map((key, i) => [key, i])) as Record<RouteKey, number>;
+
+export interface RunnerDeps {
+  readonly planner: RoutePlanner;
+  readonly metrics: RouterMetrics;
+  readonly scopes: ConsistencyScopes;
+  readonly clock: Clock;
+  readonly closed: () => boolean;
+  /** A node changed health because of a real query. */
+  readonly onHealthChange: () => void;
+}
+
+/**
+ * The query path: writes and transactions on the primary, reads through the planner with one retry on the
+ * next candidate after a connection error, writes refused on read intents, passive health signals, metrics,
+ * and the read-your-writes bookkeeping of the current consistency scope.
+ */
+export class RouterQueryRunner implements QueryRunner {
+  readonly #d: RunnerDeps;
+
+  constructor(deps: RunnerDeps) {
+    this.#d = deps;
+  }
+
+  async run<T>(
+    route: QueryRoute,
+    kind: StatementClass,
+    exec: (session: AnySession) => Promise<T>,
+  ): Promise<T> {
+    this.#assertOpen();
+    if (route.pinned !== undefined)
+      return this.#exec(route.pinned, ROUTE_INDEX.direct, exec, kind !== 'read');
+    const intent = route.intent as Intent;
+    const primary = this.#d.planner.primary;
+    if (intent === 'write' || intent === 'transactional')
+      return this.#exec(primary, ROUTE_INDEX[intent], exec, kind !== 'read');
+    if (kind === 'write') {
+      this.#d.metrics.refusedWrites++;
+      throw new MultiDbError(
+        'WriteOnReadIntent',
+        `a '${intent}' client refuses inserts, updates, deletes and DDL: use getClient('write')`,
+        { intent },
+      );
+    }
+    // Not provably a plain read (locking read, sequence, session state): primary, and it may have written.
+    if (kind === 'primary') return this.#exec(primary, ROUTE_INDEX[intent], exec, true);
+    return this.#read(intent, route, exec);
+  }
+
+  async transaction<T>(
+    route: QueryRoute,
+    fn: (tx: AnyTransaction) => Promise<T>,
+    config: PgTransactionConfig | undefined,
+  ): Promise<T> {
+    this.#assertOpen();
+    const node = route.pinned ?? this.#d.planner.primary;
+    const key: RouteKey = route.pinned === undefined ? (route.intent as Intent) : 'direct';
+    // A transaction of a read intent runs on the primary in READ ONLY mode: Postgres refuses its writes.
+    const readOnly = key === 'read' || key === 'analytics' || key === 'background';
+    const settled: PgTransactionConfig | undefined = readOnly
+      ? { ...config, accessMode: 'read only' }
+      : config;
+    return this.#exec(node, ROUTE_INDEX[key], (session) => session.transaction(fn, settled), !readOnly);
+  }
+
+  /** The node a read would use now (no metrics, no retry): for diagnostics and benchmarks. */
+  choose(intent: ReadIntent, route: QueryRoute): RouterNode {
+    return this.#d.planner.pick(intent, this.#required(route));
+  }
+
+  async #read<T>(
+    intent: ReadIntent,
+    route: QueryRoute,
+    exec: (session: AnySession) => Promise<T>,
+  ): Promise<T> {
+    const { planner, metrics } = this.#d;
+    const required = this.#required(route);
+    const node = planner.pick(intent, required);
+    if (required !== undefined) metrics.constrainedReads++;
+    else if (planner.isFailover(intent, node)) metrics.failovers++;
+    try {
+      return await this.#exec(node, ROUTE_INDEX[intent], exec, false);
+    } catch (error) {
+      if (!isRetryableRead(error, node.role !== 'primary')) throw error;
+      const next = planner.alternative(intent, required, node);
+      if (next === undefined) throw error;
+      metrics.retries++;
+      return this.#exec(next, ROUTE_INDEX[intent], exec, false);
+    }
+  }
+
+  /** The position a read must see: explicit token, scope token, or the primary after a write in the scope. */
+  #required(route: QueryRoute): bigint | undefined {
+    const scope = this.#d.scopes.current();
+    if (scope === undefined) return route.required;
+    if (scope.wrote) return PRIMARY_ONLY;
+    const fromScope = scope.required;
+    if (fromScope === undefined) return route.required;
+    return route.required === undefined || fromScope > route.required ? fromScope : route.required;
+  }
+
+  async #exec<T>(
+    node: RouterNode,
+    routeIndex: number,
+    exec: (session: AnySession) => Promise<T>,
+    write: boolean,
+  ): Promise<T> {
+    const { metrics, clock } = this.#d;
+    const scope = write ? this.#d.scopes.current() : undefined;
+    if (scope !== undefined) {
+      scope.wrote = true;
+      scope.writes++;
+      scope.pendingWrites++;
+    }
+    metrics.routed(routeIndex, node.index);
+    const start = clock.now();
+    try {
+      const db = node.openDatabase ?? (await node.database());
+      const result = await exec(db._.session);
+      metrics.finished(node.index, clock.now() - start, 'none');
+      node.health.recordQuerySuccess();
+      return result;
+    } catch (error) {
+      const connection = isConnectionError(error);
+      metrics.finished(node.index, clock.now() - start, connection ? 'connection' : 'error');
+      if (connection && node.health.recordFailure(clock.now(), error, false)) this.#d.onHealthChange();
+      throw error;
+    } finally {
+      if (scope !== undefined) scope.pendingWrites--;
+    }
+  }
+
+  #assertOpen(): void {
+    if (this.#d.closed()) throw new MultiDbError('RouterClosed', 'the database router is closed');
+  }
+}

@@ -1,0 +1,54 @@
+import type { Intent } from '@multidb/config';
+import { entityKind } from 'drizzle-orm';
+import { PgDatabase, type PgDialect, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type {
+  ExtractTablesWithRelations,
+  RelationalSchemaConfig,
+  TablesRelationalConfig,
+} from 'drizzle-orm/relations';
+import type { RoutingSession } from './routing-session.js';
+
+/** The `$primary` / `$replicas` escape hatches, resolved lazily (they are routed databases too). */
+export interface EscapeHatches<TFullSchema extends Record<string, unknown>> {
+  primary(): RoutedDatabase<TFullSchema>;
+  replicas(): readonly RoutedDatabase<TFullSchema>[];
+}
+
+/**
+ * A real Drizzle `PgDatabase` (prototype intact, `is(db, PgDatabase)` true, `db.query` typed with the schema)
+ * whose session routes every query. Like Drizzle's `withReplicas`, it has `$primary` and `$replicas`.
+ */
+export class RoutedDatabase<
+  TFullSchema extends Record<string, unknown> = Record<string, never>,
+  TSchema extends TablesRelationalConfig = ExtractTablesWithRelations<TFullSchema>,
+> extends PgDatabase<PgQueryResultHKT, TFullSchema, TSchema> {
+  static override readonly [entityKind]: string = 'RoutedDatabase';
+  /** The intent this client routes for; `undefined` for a client pinned to one node. */
+  readonly $intent: Intent | undefined;
+  /** The node this client is pinned to (escape hatches); `undefined` for routed clients. */
+  readonly $node: string | undefined;
+  readonly #hatches: EscapeHatches<TFullSchema>;
+
+  constructor(
+    dialect: PgDialect,
+    session: RoutingSession<TFullSchema, TSchema>,
+    schema: RelationalSchemaConfig<TSchema> | undefined,
+    binding: { readonly intent: Intent | undefined; readonly node: string | undefined },
+    hatches: EscapeHatches<TFullSchema>,
+  ) {
+    super(dialect, session, schema);
+    this.$intent = binding.intent;
+    this.$node = binding.node;
+    this.#hatches = hatches;
+  }
+
+  /** Every query on the primary, bypassing routing (no intent rules, no failover). */
+  get $primary(): RoutedDatabase<TFullSchema> {
+    return this.#hatches.primary();
+  }
+
+  /** One client per replica and DR node, in configuration order, bypassing routing. */
+  get $replicas(): readonly RoutedDatabase<TFullSchema>[] {
+    return this.#hatches.replicas();
+  }
+}

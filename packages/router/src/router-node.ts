@@ -1,0 +1,113 @@
+import {
+  type AnyPgDatabase,
+  type ConnectOptions,
+  connect,
+  type DbHandle,
+  type ReadIntent,
+  redactUrl,
+} from '@multidb/config';
+import { is } from 'drizzle-orm';
+import { PgDatabase } from 'drizzle-orm/pg-core';
+import type { LagEstimate } from './lag-tracker.js';
+import { type HysteresisOptions, NodeHealth } from './node-health.js';
+import type { NodeInfo, NodeRole } from './node-info.js';
+import { type PositionSource, sqlPositionSource } from './position-source.js';
+import type { SettledNode } from './settle-options.js';
+
+const UNKNOWN_LAG: LagEstimate = Object.freeze({ state: 'unknown', bytes: null, seconds: null });
+
+/** One database the router routes to: how to reach it, its health, and its replication state. */
+export class RouterNode implements NodeInfo {
+  readonly name: string;
+  readonly role: NodeRole;
+  readonly index: number;
+  readonly intents: readonly ReadIntent[];
+  readonly weight: number;
+  /** Connection string without credentials, when known. */
+  readonly safeUrl: string | undefined;
+  readonly health: NodeHealth;
+  readonly positionSource: PositionSource;
+  /** Last lag estimate (replicas). */
+  lag: LagEstimate = UNKNOWN_LAG;
+  /** Replay position (replicas) or insert position (primary) from the last sample. */
+  position: bigint | undefined;
+  /** From the last sample: the node reported it is in recovery. */
+  inRecovery: boolean | undefined;
+  /** Eligible for lag-sensitive routing (set by the router after each probe). */
+  lagOk = false;
+  readonly #url: string | undefined;
+  readonly #connectOptions: ConnectOptions<Record<string, unknown>>;
+  #db: AnyPgDatabase | undefined;
+  #opening: Promise<AnyPgDatabase> | undefined;
+  #owned: DbHandle<Record<string, unknown>> | undefined;
+
+  constructor(
+    settled: SettledNode,
+    index: number,
+    hysteresis: HysteresisOptions,
+    connectOptions: ConnectOptions<Record<string, unknown>>,
+  ) {
+    this.name = settled.name;
+    this.role = settled.role;
+    this.index = index;
+    this.intents = settled.intents;
+    this.weight = settled.weight;
+    this.health = new NodeHealth(hysteresis);
+    this.#connectOptions = connectOptions;
+    const source = settled.source;
+    if (typeof source === 'string') {
+      this.#url = source;
+      this.safeUrl = redactUrl(source);
+    } else if (is(source, PgDatabase)) {
+      this.#db = source as AnyPgDatabase;
+    } else {
+      const handle = source as DbHandle<Record<string, unknown>>;
+      this.#db = handle.db as AnyPgDatabase;
+      this.safeUrl = handle.safeUrl;
+    }
+    this.positionSource = settled.positionSource ?? sqlPositionSource(() => this.database());
+  }
+
+  get healthy(): boolean {
+    return this.health.healthy;
+  }
+  get latencyMs(): number | undefined {
+    return this.health.latencyMs;
+  }
+  get lagBytes(): number | null {
+    return this.lag.bytes;
+  }
+  get lagSeconds(): number | null {
+    return this.lag.seconds;
+  }
+  /** The database if it is open already (every node not given as a URL). */
+  get openDatabase(): AnyPgDatabase | undefined {
+    return this.#db;
+  }
+
+  /** The node's Drizzle database, opening it on first use when it was given as a URL. */
+  database(): AnyPgDatabase | Promise<AnyPgDatabase> {
+    if (this.#db !== undefined) return this.#db;
+    this.#opening ??= this.#open();
+    return this.#opening;
+  }
+
+  /** Closes what the router opened; databases and handles from the caller stay open. */
+  async close(): Promise<void> {
+    const opening = this.#opening;
+    if (opening !== undefined) await opening.catch(() => undefined);
+    await this.#owned?.close();
+  }
+
+  async #open(): Promise<AnyPgDatabase> {
+    try {
+      const handle = await connect(this.#url as string, this.#connectOptions);
+      this.#owned = handle;
+      this.#db = handle.db as AnyPgDatabase;
+      return this.#db;
+    } catch (error) {
+      this.#opening = undefined;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,87 @@
+import type { DbHandle, ReadIntent } from '@multidb/config';
+import type { Cache } from 'drizzle-orm/cache/core';
+import type { PgDatabase } from 'drizzle-orm/pg-core';
+import type { BalancingStrategy, Picker } from './balancer.js';
+import type { PositionSource } from './position-source.js';
+
+/** A node as the caller has it: a Drizzle database, a `DbHandle`, or a URL the router opens (and closes). */
+export type NodeSource<TSchema extends Record<string, unknown> = Record<string, unknown>> =
+  // biome-ignore lint/suspicious/noExplicitAny: any driver's result kind and relational config
+  PgDatabase<any, TSchema, any> | DbHandle<TSchema> | string;
+
+export interface NodeSpec<TSchema extends Record<string, unknown> = Record<string, unknown>> {
+  readonly name?: string;
+  readonly db: NodeSource<TSchema>;
+  /** Overrides the SQL probe (in-memory replicas, proxies that hide `pg_stat_wal_receiver`). */
+  readonly positionSource?: PositionSource;
+}
+
+export interface ReplicaSpec extends NodeSpec<Record<string, unknown>> {
+  readonly name: string;
+  /** `dr` nodes serve reads only when nothing better is healthy. Default `replica`. */
+  readonly role?: 'replica' | 'dr';
+  /** Default: every read intent. */
+  readonly intents?: readonly ReadIntent[];
+  /** Share of reads under `weighted` balancing; default 1. */
+  readonly weight?: number;
+}
+
+export interface HealthOptions {
+  /** Background probe period; default 2000 ms. */
+  readonly intervalMs?: number;
+  /** A probe slower than this is a failure; default 1000 ms. */
+  readonly timeoutMs?: number;
+  /** N consecutive failures take a node down; default 2. */
+  readonly failuresToDown?: number;
+  /** M consecutive successful probes bring it back; default 2. */
+  readonly successesToUp?: number;
+  /** `false`: no background timer (call `checkHealth()` yourself). Default true. */
+  readonly background?: boolean;
+}
+
+export interface LagOptions {
+  /** Skip a replica more than this many WAL bytes behind. Default: no byte limit. */
+  readonly maxBytes?: number;
+  /** Skip a replica more than this many seconds behind; default 30. `Infinity` turns lag awareness off. */
+  readonly maxSeconds?: number;
+  /** When the primary is down, let replicas of unknown or excessive lag serve reads. Default true. */
+  readonly staleReadsWhenPrimaryDown?: boolean;
+}
+
+export interface Clock {
+  /** Milliseconds (epoch-based; fractions welcome): timestamps, latencies, lag seconds. */
+  now(): number;
+}
+
+export interface DbRouterOptions<TSchema extends Record<string, unknown> = Record<string, never>> {
+  readonly primary: NodeSource<TSchema> | NodeSpec<TSchema>;
+  readonly replicas?: readonly ReplicaSpec[];
+  /** Drizzle schema for `db.query`; default: the primary database's own. Needed for URL nodes. */
+  readonly schema?: TSchema;
+  readonly balancing?: BalancingStrategy | Picker;
+  readonly health?: HealthOptions;
+  readonly lag?: LagOptions;
+  readonly clock?: Clock;
+  /** A Drizzle `Cache`: opt-in per query with `$withCache()`, invalidated by writes through the router. */
+  readonly cache?: Cache;
+  /** Column name casing, when the primary is a URL (otherwise the primary database's dialect is used). */
+  readonly casing?: 'snake_case' | 'camelCase';
+  /** Options for nodes the router opens from URLs. */
+  readonly connect?: { readonly max?: number; readonly connectTimeout?: number; readonly logger?: boolean };
+}
+
+export interface SettledHealthOptions {
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
+  readonly failuresToDown: number;
+  readonly successesToUp: number;
+  readonly background: boolean;
+}
+
+export interface SettledLagOptions {
+  readonly maxBytes: number;
+  readonly maxSeconds: number;
+  readonly staleReadsWhenPrimaryDown: boolean;
+}
+
+export const systemClock: Clock = Object.freeze({ now: () => performance.timeOrigin + performance.now() });

@@ -1,0 +1,129 @@
+import type { ReadIntent } from '@multidb/config';
+import { drizzle } from 'drizzle-orm/pglite';
+import { describe, expect, test } from 'vitest';
+import { createBalancer } from '../src/balancer.js';
+import { RoutePlanner } from '../src/route-planner.js';
+import { RouterNode } from '../src/router-node.js';
+
+// Routing decisions without a database: drizzle.mock() nodes whose health and lag the test sets directly.
+const hysteresis = { failuresToDown: 1, successesToUp: 1 };
+const refused = Object.assign(new Error('refused'), { code: 'ECONNREFUSED' });
+
+function makeNode(
+  index: number,
+  name: string,
+  role: 'primary' | 'replica' | 'dr',
+  intents: readonly ReadIntent[] = ['read', 'analytics', 'background'],
+): RouterNode {
+  const node = new RouterNode(
+    { name, role, source: drizzle.mock(), positionSource: undefined, intents, weight: 1 },
+    index,
+    hysteresis,
+    {},
+  );
+  node.lagOk = true;
+  node.inRecovery = role !== 'primary';
+  node.position = 1000n;
+  return node;
+}
+
+function topology() {
+  const nodes = [
+    makeNode(0, 'primary', 'primary'),
+    makeNode(1, 'read-1', 'replica', ['read']),
+    makeNode(2, 'read-2', 'replica', ['read']),
+    makeNode(3, 'reports', 'replica', ['analytics']),
+    makeNode(4, 'jobs', 'replica', ['background', 'read']),
+    makeNode(5, 'dr', 'dr'),
+  ];
+  const planner = new RoutePlanner(nodes, createBalancer('round-robin'), true);
+  const byName = (name: string) => nodes.find((n) => n.name === name) as RouterNode;
+  const down = (...names: string[]) => {
+    for (const name of names) byName(name).health.recordFailure(0, refused, true);
+    planner.invalidate();
+  };
+  const picks = (intent: ReadIntent, n = 4, required?: bigint) =>
+    [...new Set(Array.from({ length: n }, () => planner.pick(intent, required).name))].sort();
+  return { nodes, planner, byName, down, picks };
+}
+
+describe('routing table', () => {
+  test('read goes to the healthy replicas that serve read, in turn', () => {
+    const { picks } = topology();
+    expect(picks('read', 6)).toEqual(['jobs', 'read-1', 'read-2']);
+  });
+
+  test('analytics/background prefer their tagged replicas', () => {
+    const { picks } = topology();
+    expect(picks('analytics')).toEqual(['reports']);
+    expect(picks('background')).toEqual(['jobs']);
+  });
+
+  test('analytics falls back to read replicas, then the primary', () => {
+    const { picks, down } = topology();
+    down('reports');
+    expect(picks('analytics', 6)).toEqual(['jobs', 'read-1', 'read-2']);
+    down('read-1', 'read-2', 'jobs');
+    expect(picks('analytics')).toEqual(['primary']);
+  });
+
+  test('DR serves only when nothing better is healthy', () => {
+    const { picks, down } = topology();
+    down('read-1', 'read-2', 'jobs');
+    expect(picks('read')).toEqual(['primary']);
+    down('primary');
+    expect(picks('read')).toEqual(['dr']);
+  });
+
+  test('a lagging replica is skipped until it catches up', () => {
+    const { picks, byName, planner } = topology();
+    byName('read-1').lagOk = false;
+    byName('jobs').lagOk = false;
+    planner.invalidate();
+    expect(picks('read')).toEqual(['read-2']);
+    byName('read-1').lagOk = true;
+    planner.invalidate();
+    expect(picks('read')).toEqual(['read-1', 'read-2']);
+  });
+
+  test('with the primary down, stale replicas serve rather than nothing (after DR)', () => {
+    const { planner, byName, down } = topology();
+    for (const name of ['read-1', 'read-2', 'jobs']) byName(name).lagOk = false;
+    down('primary', 'dr');
+    expect(planner.pick('read', undefined).name).toBe('read-1');
+    expect(planner.alternative('read', undefined, byName('read-1'))?.name).toBe('read-2');
+  });
+
+  test('a required position excludes replicas that have not replayed it', () => {
+    const { picks, byName } = topology();
+    byName('read-1').position = 5000n;
+    expect(picks('read', 4, 4000n)).toEqual(['read-1']);
+    expect(picks('read', 4, 6000n)).toEqual(['primary']);
+    expect(picks('read', 4, 2n ** 64n)).toEqual(['primary']);
+  });
+
+  test('forced failover sends every read to the primary until restored', () => {
+    const { picks, planner } = topology();
+    planner.setForced(true);
+    expect(picks('read')).toEqual(['primary']);
+    expect(picks('analytics')).toEqual(['primary']);
+    planner.setForced(false);
+    expect(picks('analytics')).toEqual(['reports']);
+  });
+
+  test('the alternative after a failure is the next candidate, never the failed node', () => {
+    const { planner, byName } = topology();
+    expect(planner.alternative('analytics', undefined, byName('reports'))?.name).toBe('read-1');
+    expect(planner.alternative('read', undefined, byName('read-1'))?.name).toBe('read-2');
+    const solo = new RoutePlanner([makeNode(0, 'primary', 'primary')], createBalancer(), true);
+    expect(solo.alternative('read', undefined, solo.primary)).toBeUndefined();
+  });
+
+  test('failover accounting: primary or DR serving an intent that has replicas', () => {
+    const { planner, byName } = topology();
+    expect(planner.isFailover('read', byName('primary'))).toBe(true);
+    expect(planner.isFailover('read', byName('read-1'))).toBe(false);
+    const solo = new RoutePlanner([makeNode(0, 'primary', 'primary')], createBalancer(), true);
+    expect(solo.isFailover('read', solo.primary)).toBe(false);
+  });
+});

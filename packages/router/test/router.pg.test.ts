@@ -1,0 +1,219 @@
+import { connect, type DbHandle, executeRows } from '@multidb/config';
+import { type PgCluster, type PgNode, startPgCluster } from '@multidb/testing';
+import { sql } from 'drizzle-orm';
+import { integer, pgTable, text } from 'drizzle-orm/pg-core';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { createDbRouter, type DbRouter, type NodeHealthStatus } from '../src/index.js';
+
+const PASSWORD = 'PgMarker-4c1e9b';
+const notes = pgTable('notes', {
+  id: integer().primaryKey().generatedAlwaysAsIdentity(),
+  body: text().notNull(),
+});
+const schema = { notes };
+
+let cluster: PgCluster;
+let admin: DbHandle;
+let router: DbRouter<typeof schema>;
+let r0: PgNode;
+let r1: PgNode;
+
+beforeAll(async () => {
+  cluster = await startPgCluster({ replicas: 2, password: PASSWORD });
+  [r0, r1] = cluster.replicas as [PgNode, PgNode];
+  admin = await connect(cluster.primary.url);
+  await admin.exec(
+    'CREATE TABLE notes (id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY, body text NOT NULL)',
+  );
+  await cluster.waitForReplication();
+  router = createDbRouter({
+    primary: cluster.primary.url,
+    replicas: [
+      { name: 'r0', db: r0.url },
+      { name: 'r1', db: r1.url },
+    ],
+    schema,
+    health: { intervalMs: 200, timeoutMs: 1000, failuresToDown: 2, successesToUp: 2 },
+    lag: { maxBytes: 64 * 1024, maxSeconds: Number.POSITIVE_INFINITY },
+    connect: { max: 4, connectTimeout: 2 },
+  });
+  await router.checkHealth();
+});
+
+afterAll(async () => {
+  await router?.close();
+  await admin?.close();
+  await cluster?.stop();
+});
+
+const status = (name: string) =>
+  router.getHealthStatus().nodes.find((n) => n.name === name) as NodeHealthStatus;
+const portToNode = () =>
+  new Map([cluster.primary, r0, r1].map((n, i) => [n.port, ['primary', 'r0', 'r1'][i]]));
+async function servedBy(token?: string): Promise<string> {
+  const [row] = await executeRows<{ port: number }>(
+    router.getClient('read', { token }),
+    sql`select inet_server_port() as port`,
+  );
+  return portToNode().get(Number(row?.port)) ?? 'unknown';
+}
+const writeNote = (body: string) => router.getClient('write').insert(notes).values({ body });
+
+describe('real PostgreSQL', () => {
+  test('a replica stopped during a read load: 0 failed reads, out of rotation, back after restart', async () => {
+    let running = true;
+    let failures = 0;
+    let reads = 0;
+    const worker = async () => {
+      while (running) {
+        try {
+          await router.getClient('read').select().from(notes).limit(1);
+          reads++;
+        } catch {
+          failures++;
+        }
+      }
+    };
+    const workers = Array.from({ length: 4 }, worker);
+    await vi.waitFor(() => expect(reads).toBeGreaterThan(50));
+    await r0.stop();
+    await vi.waitFor(() => expect(status('r0')).toMatchObject({ healthy: false, inRotation: false }), {
+      timeout: 10_000,
+    });
+    const readsOnR0 = router.getMetrics().routed.read.r0 ?? 0;
+    const readsBefore = reads;
+    await vi.waitFor(() => expect(reads).toBeGreaterThan(readsBefore + 100));
+    expect(router.getMetrics().routed.read.r0).toBe(readsOnR0);
+
+    await r0.start();
+    await vi.waitFor(() => expect(status('r0')).toMatchObject({ healthy: true, inRotation: true }), {
+      timeout: 20_000,
+    });
+    await vi.waitFor(() => expect(router.getMetrics().routed.read.r0).toBeGreaterThan(readsOnR0 + 10), {
+      timeout: 10_000,
+    });
+    running = false;
+    await Promise.all(workers);
+    expect(failures).toBe(0);
+    // Connections cut by the shutdown can still report it after the restart: hysteresis absorbs most of that.
+    expect(router.getMetrics().nodes.r0?.timesDown).toBeGreaterThanOrEqual(1);
+  });
+
+  test('lag: a paused replica is skipped and returns after resume', async () => {
+    await cluster.waitForReplication();
+    await router.checkHealth();
+    await r0.pauseReplay();
+    try {
+      await admin.exec(`INSERT INTO notes (body) SELECT repeat('x', 200) FROM generate_series(1, 2000)`);
+      await vi.waitFor(async () => {
+        await router.checkHealth();
+        expect(status('r1').inRotation).toBe(true);
+      });
+      expect(status('r0').lagBytes).toBeGreaterThan(64 * 1024);
+      expect(status('r0')).toMatchObject({ replication: 'streaming', inRotation: false });
+      expect(new Set(await Promise.all(Array.from({ length: 6 }, () => servedBy())))).toEqual(
+        new Set(['r1']),
+      );
+    } finally {
+      await r0.resumeReplay();
+    }
+    await cluster.waitForReplication();
+    await vi.waitFor(async () => {
+      await router.checkHealth();
+      expect(status('r0')).toMatchObject({ inRotation: true });
+    });
+    expect(status('r0').lagBytes).toBeLessThanOrEqual(64 * 1024);
+  });
+
+  test('idle primary: lag stays ~0 while now() - pg_last_xact_replay_timestamp() keeps growing', async () => {
+    await cluster.waitForReplication();
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    await router.checkHealth();
+    const [naive] = await r1.sql(
+      'SELECT extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8 AS seconds',
+    );
+    expect(Number(naive?.seconds)).toBeGreaterThanOrEqual(3);
+    for (const name of ['r0', 'r1']) {
+      expect(status(name).lagSeconds).toBeLessThan(1);
+      expect(status(name).inRotation).toBe(true);
+    }
+  });
+
+  test('disconnected WAL receiver: lag reported unknown (never 0), out of rotation, back after reconnect', async () => {
+    await cluster.waitForReplication();
+    const [setting] = await r1.sql('SHOW primary_conninfo');
+    const conninfo = String(setting?.primary_conninfo);
+    await r1.sql("ALTER SYSTEM SET primary_conninfo = ''");
+    await r1.sql('SELECT pg_reload_conf()');
+    await vi.waitFor(async () => expect(await r1.sql('SELECT 1 FROM pg_stat_wal_receiver')).toEqual([]), {
+      timeout: 10_000,
+    });
+    try {
+      await writeNote('while r1 is cut off');
+      // The published trap: on the replica alone, "received = replayed" reads as no lag at all.
+      const [naive] = await r1.sql(
+        'SELECT pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() AS caught_up',
+      );
+      expect(naive?.caught_up).toBe(true);
+      await router.checkHealth();
+      expect(status('r1')).toMatchObject({
+        healthy: true,
+        replication: 'disconnected',
+        lagBytes: null,
+        lagSeconds: null,
+        inRotation: false,
+      });
+      expect(await servedBy()).toBe('r0');
+    } finally {
+      await r1.sql(`ALTER SYSTEM SET primary_conninfo = '${conninfo.replace(/'/g, "''")}'`);
+      await r1.sql('SELECT pg_reload_conf()');
+    }
+    await vi.waitFor(
+      async () => {
+        await router.checkHealth();
+        expect(status('r1')).toMatchObject({ replication: 'streaming', inRotation: true });
+      },
+      { timeout: 20_000 },
+    );
+  });
+
+  test('read-your-writes across two requests with paused replicas', async () => {
+    const mine = sql`select count(*)::int as n from ${notes} where body = 'mine'`;
+    let tokenOfFirstRequest = '';
+    await cluster.waitForReplication();
+    await r0.pauseReplay();
+    await r1.pauseReplay();
+    try {
+      const token = await router.withConsistency(undefined, async () => {
+        await writeNote('mine');
+        return router.consistencyToken();
+      });
+      await router.checkHealth();
+      const stale = await executeRows<{ n: number }>(router.getClient('read'), mine);
+      expect(stale).toEqual([{ n: 0 }]);
+      const next = await router.withConsistency(token, async () => ({
+        rows: await executeRows<{ n: number }>(router.getClient('read'), mine),
+        node: await servedBy(),
+      }));
+      expect(next).toEqual({ rows: [{ n: 1 }], node: 'primary' });
+      tokenOfFirstRequest = token;
+    } finally {
+      await r0.resumeReplay();
+      await r1.resumeReplay();
+    }
+    await cluster.waitForReplication();
+    await router.checkHealth();
+    const later = await router.withConsistency(tokenOfFirstRequest, async () => ({
+      rows: await executeRows<{ n: number }>(router.getClient('read'), mine),
+      node: await servedBy(),
+    }));
+    expect(later.rows).toEqual([{ n: 1 }]);
+    expect(['r0', 'r1']).toContain(later.node);
+  });
+
+  test('no password in health or metrics', () => {
+    expect(JSON.stringify(router.getHealthStatus())).not.toContain(PASSWORD);
+    expect(JSON.stringify(router.getMetrics())).not.toContain(PASSWORD);
+    expect(router.getHealthStatus().nodes.every((n) => n.url?.includes(':***@'))).toBe(true);
+  });
+});
