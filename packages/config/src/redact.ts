@@ -1,7 +1,7 @@
 // scheme://user:password@host — the password runs to the LAST '@' of the URL (unencoded '@' in passwords happen).
 const URL_IN_TEXT =
   /([a-z][a-z0-9+.-]*)?:\/\/([^\s:@/"'`<>]*)(?::([^\s"'`<>]*))?@(?=[^\s"'`<>@]*(?:[\s"'`<>]|$))/gi;
-const PASSWORD_PARAM = /([?&](?:password|sslpassword|pass)=)[^&\s]*/gi;
+const PASSWORD_PARAM = /(\b(?:password|sslpassword|pass|pwd)\s*[=:]\s*)("[^"]*"|'[^']*'|[^&\s)"',;]*)/gi;
 
 /**
  * Hide credentials in a connection string. Keeps the user, host, port and database so operators can still tell

@@ -51,3 +51,9 @@ it('redacts each URL of a JSON document on its own', () => {
   const json = JSON.stringify({ a: 'postgres://u:one@h1/db', b: 'postgres://v:two@h2/db' });
   expect(JSON.parse(redactText(json))).toEqual({ a: 'postgres://u:***@h1/db', b: 'postgres://v:***@h2/db' });
 });
+
+it('masks password settings written outside a URL', () => {
+  for (const text of ['(password=secret1)', 'password: secret1 failed', "conninfo password='secret1' host=h"]) {
+    expect(redactText(text)).not.toContain('secret1');
+  }
+});

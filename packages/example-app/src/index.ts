@@ -51,3 +51,16 @@ export {
   seedReferenceData,
 } from './seed/reference-data.js';
 export { type SampleDataCounts, type SampleDataOptions, seedSampleData } from './seed/sample-data.js';
+export {
+  type AppContext,
+  type AppRouter,
+  type AppRouterOptions,
+  createAppCaller,
+  createAppRouter,
+  createClientInput,
+  createOrganizationInput,
+  createTrpcFetchHandler,
+  listClientsInput,
+  type PrimaryRouter,
+  type TrpcFetchHandlerOptions,
+} from './trpc/index.js';

@@ -20,9 +20,16 @@ import { RoutePlanner } from './route-planner.js';
 import { RoutedDatabase } from './routed-database.js';
 import { RouterMetrics, type RouterMetricsSnapshot } from './router-metrics.js';
 import { RouterNode } from './router-node.js';
-import { type Clock, type DbRouterOptions, type SettledLagOptions, systemClock } from './router-options.js';
+import {
+  type Clock,
+  type DbRouterOptions,
+  type SettledLagOptions,
+  systemClock,
+  type WriteClientWrapper,
+} from './router-options.js';
 import { RoutingSession } from './routing-session.js';
 import { settleOptions } from './settle-options.js';
+import { wrapWriteClient } from './write-clients.js';
 
 /** Sent when the primary cannot be asked for its position: no replica reaches it, reads use the primary. */
 const PRIMARY_TOKEN = encodeConsistencyToken((1n << 64n) - 1n);
@@ -41,6 +48,7 @@ export class MultiDbRouter<TSchema extends Record<string, unknown> = Record<stri
   readonly #dialect: PgDialect;
   readonly #schema: RelationalSchemaConfig<TablesRelationalConfig> | undefined;
   readonly #cache: Cache | undefined;
+  readonly #wrapWrites: WriteClientWrapper | undefined;
   readonly #clients = new Map<Intent, RoutedDatabase<TSchema>>();
   #pinned: RoutedDatabase<TSchema>[] | undefined;
   #closing: Promise<void> | undefined;
@@ -50,6 +58,7 @@ export class MultiDbRouter<TSchema extends Record<string, unknown> = Record<stri
     this.#lag = settled.lag;
     this.#clock = options.clock ?? systemClock;
     this.#cache = options.cache;
+    this.#wrapWrites = options.wrapWriteClients;
     // postgres.js backs off reconnects up to 20 s after an outage: a node back in rotation would hang reads.
     const maxBackoff = settled.health.intervalMs / 1000;
     const connectOptions = {
@@ -80,6 +89,12 @@ export class MultiDbRouter<TSchema extends Record<string, unknown> = Record<stri
       onHealthChange: onChange,
     });
     this.#updateLagEligibility();
+    // Write clients are built (and wrapped) once, now: a wrapper that fails does so before any probe starts.
+    for (const intent of ['write', 'transactional'] as const) {
+      const client = this.#client({ intent, pinned: undefined, required: undefined, invalidToken: false });
+      this.#clients.set(intent, wrapWriteClient(client, intent, this.#wrapWrites));
+    }
+    this.#pinnedClients();
     this.#monitor = new HealthMonitor(this.#nodes, settled.health, this.#clock, onChange);
     this.#monitor.start();
   }
@@ -100,6 +115,9 @@ export class MultiDbRouter<TSchema extends Record<string, unknown> = Record<stri
     if (options?.token !== undefined) {
       const decoded = decodeConsistencyToken(options.token);
       if (decoded.type === 'invalid') this.#metrics.invalidTokens++;
+      // Writes go to the primary whatever the token says: the one (wrapped) write client serves them.
+      if (intent === 'write' || intent === 'transactional')
+        return this.#clients.get(intent) as RoutedDatabase<TSchema>;
       return this.#client({
         intent,
         pinned: undefined,
@@ -196,9 +214,15 @@ export class MultiDbRouter<TSchema extends Record<string, unknown> = Record<stri
   }
 
   #pinnedClients(): RoutedDatabase<TSchema>[] {
-    this.#pinned ??= this.#nodes.map((node) =>
-      this.#client({ intent: undefined, pinned: node, required: undefined, invalidToken: false }),
-    );
+    this.#pinned ??= this.#nodes.map((node, i) => {
+      const client = this.#client({
+        intent: undefined,
+        pinned: node,
+        required: undefined,
+        invalidToken: false,
+      });
+      return i === 0 ? wrapWriteClient(client, 'primary', this.#wrapWrites) : client;
+    });
     return this.#pinned;
   }
 

@@ -14,7 +14,25 @@ export {
 } from './consistency-token.js';
 export { createDbRouter } from './create-db-router.js';
 export type { ClientOptions, DbRouter, RouterTransaction } from './db-router-api.js';
+export {
+  createHealthHandler,
+  type HealthDetail,
+  type HealthHandlerOptions,
+  type HealthSource,
+  healthDetail,
+  type NodeHealthDetail,
+  type ServingStatus,
+  servingStatus,
+} from './health-handler.js';
 export { formatLsn, type HealthStatus, type NodeHealthStatus } from './health-status.js';
+export { formatReport, type LagCliIo, type LagExitCode, runLagCli } from './lag-cli.js';
+export {
+  LagInspector,
+  type LagLimits,
+  type LagReport,
+  type LagTarget,
+  type ReplicaLag,
+} from './lag-report.js';
 export { type LagEstimate, LagTracker, type ReplicationState } from './lag-tracker.js';
 export {
   createDbRouterFromEnv,
@@ -26,6 +44,12 @@ export {
 export { type HysteresisOptions, NodeHealth } from './node-health.js';
 export type { NodeInfo, NodeRole } from './node-info.js';
 export { type PositionSource, type ReplicationSample, sqlPositionSource } from './position-source.js';
+export {
+  type MetricsSource,
+  type PrometheusExposition,
+  type PrometheusOptions,
+  prometheusMetrics,
+} from './prometheus.js';
 export { RoutedDatabase } from './routed-database.js';
 export type { NodeMetrics, RouteKey, RouterMetricsSnapshot } from './router-metrics.js';
 export type {
@@ -36,6 +60,8 @@ export type {
   NodeSource,
   NodeSpec,
   ReplicaSpec,
+  WriteClientKind,
+  WriteClientWrapper,
 } from './router-options.js';
 export { RoutingSession } from './routing-session.js';
 export { classifySql, type StatementClass } from './sql-classifier.js';

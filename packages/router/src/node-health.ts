@@ -90,7 +90,7 @@ export class NodeHealth {
 }
 
 /** The root cause (Drizzle wraps driver errors with the whole query text), with its code, redacted. */
-function describeFailure(error: unknown): string {
+export function describeFailure(error: unknown): string {
   let root = error;
   for (let depth = 0; depth < 6 && root instanceof Error && root.cause !== undefined; depth++)
     root = root.cause;

@@ -27,7 +27,10 @@ export class RoutedDatabase<
   readonly $intent: Intent | undefined;
   /** The node this client is pinned to (escape hatches); `undefined` for routed clients. */
   readonly $node: string | undefined;
-  readonly #hatches: EscapeHatches<TFullSchema>;
+  /** Every query on the primary, bypassing routing (no intent rules, no failover). */
+  declare readonly $primary: RoutedDatabase<TFullSchema>;
+  /** One client per replica and DR node, in configuration order, bypassing routing. */
+  declare readonly $replicas: readonly RoutedDatabase<TFullSchema>[];
 
   constructor(
     dialect: PgDialect,
@@ -39,16 +42,11 @@ export class RoutedDatabase<
     super(dialect, session, schema);
     this.$intent = binding.intent;
     this.$node = binding.node;
-    this.#hatches = hatches;
-  }
-
-  /** Every query on the primary, bypassing routing (no intent rules, no failover). */
-  get $primary(): RoutedDatabase<TFullSchema> {
-    return this.#hatches.primary();
-  }
-
-  /** One client per replica and DR node, in configuration order, bypassing routing. */
-  get $replicas(): readonly RoutedDatabase<TFullSchema>[] {
-    return this.#hatches.replicas();
+    // Accessors that do not depend on `this`: overlays built with `Object.create(db)` or a Proxy (write-client
+    // wrappers such as dual-write's) inherit them and still reach the escape hatches.
+    Object.defineProperties(this, {
+      $primary: { get: () => hatches.primary(), enumerable: false },
+      $replicas: { get: () => hatches.replicas(), enumerable: false },
+    });
   }
 }

@@ -1,4 +1,4 @@
-import type { DbHandle, ReadIntent } from '@multidb/config';
+import type { AnyPgDatabase, DbHandle, ReadIntent } from '@multidb/config';
 import type { Cache } from 'drizzle-orm/cache/core';
 import type { PgDatabase } from 'drizzle-orm/pg-core';
 import type { BalancingStrategy, Picker } from './balancer.js';
@@ -53,6 +53,16 @@ export interface Clock {
   now(): number;
 }
 
+/** The clients that can write on the primary: `getClient('write')`, `getClient('transactional')` (and so
+ * `withTransaction`), and the `$primary` escape hatch. */
+export type WriteClientKind = 'write' | 'transactional' | 'primary';
+
+/**
+ * Wraps each write client once, when the router is built: returns a database of the same type (e.g. an overlay
+ * whose insert/update/delete/transaction also do something else). Read clients are never wrapped.
+ */
+export type WriteClientWrapper = <TDb extends AnyPgDatabase>(db: TDb, kind: WriteClientKind) => TDb;
+
 export interface DbRouterOptions<TSchema extends Record<string, unknown> = Record<string, never>> {
   readonly primary: NodeSource<TSchema> | NodeSpec<TSchema>;
   readonly replicas?: readonly ReplicaSpec[];
@@ -66,6 +76,11 @@ export interface DbRouterOptions<TSchema extends Record<string, unknown> = Recor
   readonly cache?: Cache;
   /** Column name casing, when the primary is a URL (otherwise the primary database's dialect is used). */
   readonly casing?: 'snake_case' | 'camelCase';
+  /**
+   * Applied once to each write client (see `WriteClientKind`), e.g. dual-write capture:
+   * `wrapWriteClients: (db) => withBackup(db, { writer })` — share one writer, as this runs three times.
+   */
+  readonly wrapWriteClients?: WriteClientWrapper;
   /** Options for nodes the router opens from URLs. */
   readonly connect?: { readonly max?: number; readonly connectTimeout?: number; readonly logger?: boolean };
 }

@@ -70,6 +70,8 @@ export function settleOptions<TSchema extends Record<string, unknown>>(
     else if (seen.has(node.name)) issues.push(`node name ${JSON.stringify(node.name)} is used twice`);
     seen.add(node.name);
   }
+  if (options.wrapWriteClients !== undefined && typeof options.wrapWriteClients !== 'function')
+    issues.push('wrapWriteClients must be a function (db, kind) => db');
   const health = settleHealth(options.health ?? {}, issues);
   const lag = settleLag(options.lag ?? {}, issues);
   if (issues.length > 0) {

@@ -1,0 +1,202 @@
+import type { HealthStatus } from './health-status.js';
+import type { RouterMetricsSnapshot } from './router-metrics.js';
+import { ROUTE_KEYS } from './router-metrics.js';
+
+export interface RouterState {
+  readonly metrics: RouterMetricsSnapshot;
+  readonly health: HealthStatus;
+}
+
+export interface Sample {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly value: number;
+}
+
+/** One Prometheus metric family, read from the router's snapshots at scrape time. */
+export interface Family {
+  readonly name: string;
+  readonly help: string;
+  readonly type: 'counter' | 'gauge';
+  readonly labelNames: readonly string[];
+  samples(state: RouterState): Sample[];
+}
+
+const REPLICATION_STATES = ['primary', 'streaming', 'disconnected', 'not-in-recovery', 'unknown'] as const;
+
+const one = (value: number): Sample[] => [{ labels: {}, value }];
+const flag = (value: boolean): number => (value ? 1 : 0);
+const seconds = (iso: string | null): number | null => (iso === null ? null : Date.parse(iso) / 1000);
+const msToSeconds = (value: number | null): number | null => (value === null ? null : value / 1000);
+
+const nodeMetric = (state: RouterState, name: string) => state.metrics.nodes[name];
+
+type NodeStatus = HealthStatus['nodes'][number];
+
+/** A family with one sample per node (labels `node`, `role`), leaving out unknown values (never a made-up 0). */
+function perNodeFamily(
+  type: Family['type'],
+  name: string,
+  help: string,
+  value: (node: NodeStatus, state: RouterState) => number | null,
+): Family {
+  const samples = (state: RouterState): Sample[] => {
+    const out: Sample[] = [];
+    for (const node of state.health.nodes) {
+      const v = value(node, state);
+      if (v !== null) out.push({ labels: { node: node.name, role: node.role }, value: v });
+    }
+    return out;
+  };
+  return { name, help, type, labelNames: ['node', 'role'], samples };
+}
+
+/** A family with one unlabelled sample. */
+function scalarFamily(
+  type: Family['type'],
+  name: string,
+  help: string,
+  value: (state: RouterState) => number,
+): Family {
+  return { name, help, type, labelNames: [], samples: (state) => one(value(state)) };
+}
+
+/** Every family, without the name prefix. Seconds and bytes as Prometheus conventions want. */
+export const FAMILIES: readonly Family[] = [
+  {
+    name: 'queries_routed_total',
+    help: 'Queries routed, per intent (or direct for the $primary/$replicas escape hatches) and node.',
+    type: 'counter',
+    labelNames: ['intent', 'node'],
+    samples: ({ metrics }) =>
+      ROUTE_KEYS.flatMap((intent) =>
+        Object.entries(metrics.routed[intent]).map(([node, value]) => ({ labels: { intent, node }, value })),
+      ),
+  },
+  scalarFamily(
+    'counter',
+    'failovers_total',
+    'Reads of an intent with replicas that the primary or a DR node served.',
+    ({ metrics }) => metrics.failovers,
+  ),
+  scalarFamily(
+    'counter',
+    'retries_total',
+    'Reads retried once on another node after a connection error.',
+    ({ metrics }) => metrics.retries,
+  ),
+  scalarFamily(
+    'counter',
+    'refused_writes_total',
+    'Writes refused on a read intent.',
+    ({ metrics }) => metrics.refusedWrites,
+  ),
+  {
+    name: 'consistency_events_total',
+    help: 'Read-your-writes: constrained reads, invalid tokens received, tokens issued.',
+    type: 'counter',
+    labelNames: ['event'],
+    samples: ({ metrics: { consistency } }) => [
+      { labels: { event: 'constrained_read' }, value: consistency.constrainedReads },
+      { labels: { event: 'invalid_token' }, value: consistency.invalidTokens },
+      { labels: { event: 'token_issued' }, value: consistency.tokensIssued },
+    ],
+  },
+  {
+    name: 'node_query_errors_total',
+    help: 'Failed queries per node; kind="connection" also counts against the node health.',
+    type: 'counter',
+    labelNames: ['node', 'role', 'kind'],
+    samples: (state) =>
+      state.health.nodes.flatMap((node) => {
+        const m = nodeMetric(state, node.name);
+        if (m === undefined) return [];
+        const labels = { node: node.name, role: node.role };
+        return [
+          { labels: { ...labels, kind: 'any' }, value: m.errors },
+          { labels: { ...labels, kind: 'connection' }, value: m.connectionErrors },
+        ];
+      }),
+  },
+  perNodeFamily(
+    'counter',
+    'node_down_total',
+    'How many times the node was taken out of rotation by its health checks.',
+    (node, state) => nodeMetric(state, node.name)?.timesDown ?? null,
+  ),
+  perNodeFamily('gauge', 'node_up', '1 when the node is healthy (hysteresis applied), else 0.', (node) =>
+    flag(node.healthy),
+  ),
+  perNodeFamily(
+    'gauge',
+    'node_in_rotation',
+    '1 when the node receives routed reads (healthy and within the lag limits).',
+    (node) => flag(node.inRotation),
+  ),
+  perNodeFamily('gauge', 'node_query_latency_avg_seconds', 'Average query latency per node.', (node, state) =>
+    msToSeconds(nodeMetric(state, node.name)?.latencyAvgMs ?? null),
+  ),
+  perNodeFamily(
+    'gauge',
+    'node_query_latency_p99_seconds',
+    '99th percentile of query latency per node over the last 1024 queries.',
+    (node, state) => msToSeconds(nodeMetric(state, node.name)?.latencyP99Ms ?? null),
+  ),
+  perNodeFamily(
+    'gauge',
+    'node_probe_latency_seconds',
+    'Health probe round trip per node (moving average).',
+    (node) => msToSeconds(node.latencyMs),
+  ),
+  perNodeFamily(
+    'gauge',
+    'node_replication_lag_bytes',
+    'WAL bytes the replica has not replayed; absent when unknown.',
+    (node) => (node.role === 'primary' ? null : node.lagBytes),
+  ),
+  perNodeFamily(
+    'gauge',
+    'node_replication_lag_seconds',
+    'How long the primary has been past the replica replay position; absent when unknown.',
+    (node) => (node.role === 'primary' ? null : node.lagSeconds),
+  ),
+  {
+    name: 'node_replication_state',
+    help: 'Replication state of the node as last observed (1 for the current state).',
+    type: 'gauge',
+    labelNames: ['node', 'role', 'state'],
+    samples: ({ health }) =>
+      health.nodes.flatMap((node) =>
+        REPLICATION_STATES.map((state) => ({
+          labels: { node: node.name, role: node.role, state },
+          value: flag(node.replication === state),
+        })),
+      ),
+  },
+  perNodeFamily(
+    'gauge',
+    'node_consecutive_failures',
+    'Consecutive failed probes or connection errors of the node.',
+    (node) => node.consecutiveFailures,
+  ),
+  perNodeFamily(
+    'gauge',
+    'node_last_check_timestamp_seconds',
+    'Unix time of the last probe of the node.',
+    (node) => seconds(node.lastCheckAt),
+  ),
+  scalarFamily(
+    'gauge',
+    'last_health_check_timestamp_seconds',
+    'Unix time of the last completed probe round; 0 before the first.',
+    ({ metrics }) => seconds(metrics.lastHealthCheckAt) ?? 0,
+  ),
+  scalarFamily('gauge', 'writable', '1 when the primary is healthy (writes can be served).', ({ health }) =>
+    flag(health.writable),
+  ),
+  scalarFamily('gauge', 'readable', '1 when some node is healthy (reads can be served).', ({ health }) =>
+    flag(health.readable),
+  ),
+  scalarFamily('gauge', 'forced_to_primary', '1 while forceFailoverToPrimary() is in effect.', ({ health }) =>
+    flag(health.forcedToPrimary),
+  ),
+];

@@ -1,0 +1,22 @@
+import { MultiDbError } from '@multidb/config';
+import { is } from 'drizzle-orm';
+import { PgDatabase } from 'drizzle-orm/pg-core';
+import type { RoutedDatabase } from './routed-database.js';
+import type { WriteClientKind, WriteClientWrapper } from './router-options.js';
+
+/** Applies the user's write-client wrapper, checking it kept a Drizzle database (a wrong one fails at start). */
+export function wrapWriteClient<TSchema extends Record<string, unknown>>(
+  db: RoutedDatabase<TSchema>,
+  kind: WriteClientKind,
+  wrapper: WriteClientWrapper | undefined,
+): RoutedDatabase<TSchema> {
+  if (wrapper === undefined) return db;
+  const wrapped: unknown = wrapper(db, kind);
+  if (!is(wrapped, PgDatabase))
+    throw new MultiDbError(
+      'InvalidRouterConfig',
+      `wrapWriteClients must return a Drizzle PgDatabase for the '${kind}' client`,
+      { kind },
+    );
+  return wrapped as RoutedDatabase<TSchema>;
+}

@@ -1,0 +1,12 @@
+export {
+  type ConsistencyCarrier,
+  type CookieTransport,
+  consistencyCarrier,
+  consistencyFromFetch,
+  consistencyFromNode,
+  DEFAULT_TOKEN_HEADER,
+  type HeaderAccess,
+  type RequestConsistency,
+  type TransportOptions,
+} from './consistency-transport.js';
+export { createDbMiddleware, type DbAccessor, type DbContext, type DbMiddleware } from './db-middleware.js';
