@@ -53,7 +53,11 @@ it('redacts each URL of a JSON document on its own', () => {
 });
 
 it('masks password settings written outside a URL', () => {
-  for (const text of ['(password=secret1)', 'password: secret1 failed', "conninfo password='secret1' host=h"]) {
+  for (const text of [
+    '(password=secret1)',
+    'password: secret1 failed',
+    "conninfo password='secret1' host=h",
+  ]) {
     expect(redactText(text)).not.toContain('secret1');
   }
 });
