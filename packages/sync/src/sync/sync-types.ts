@@ -1,0 +1,84 @@
+import type { SchemaFilter } from '../catalog/schema-filter.js';
+import type { TableSelectionError } from '../catalog/select-tables.js';
+import type { SetupError } from '../endpoint/open-databases.js';
+import type { DatabaseInput } from '../endpoint/resolve-endpoint.js';
+import type { CycleMode } from './cycle-mode.js';
+
+export interface SyncOptions extends SchemaFilter {
+  /** The primary (read only). */
+  readonly source: DatabaseInput;
+  /** The backup (written). */
+  readonly target: DatabaseInput;
+  /** `table` or `schema.table`; default every table. Referenced tables are not added automatically. */
+  readonly tables?: readonly string[];
+  /** Rows per keyset page and upsert transaction on the row path (default 500). */
+  readonly batchSize?: number;
+  /** Rows per COPY chunk and transaction on the COPY path (default 100,000). */
+  readonly copyChunkRows?: number;
+  /**
+   * Key slices of one table copied concurrently on the COPY path (default 4): a single integer key split into
+   * equal spans, each with its own checkpoint. Other keys use one lane.
+   */
+  readonly lanes?: number;
+  /** `auto` (default): COPY when both sides are real Postgres; `false`: always row batches. */
+  readonly useCopy?: 'auto' | false;
+  /** Plan only: catalogs are read and cycles probed, nothing is written (not even checkpoints). */
+  readonly dryRun?: boolean;
+  /**
+   * `checkpoint` (default): continue an unfinished run from the checkpoints it left on the target;
+   * `start`: ignore them and copy every table again (still idempotent).
+   */
+  readonly resumeFrom?: 'checkpoint' | 'start';
+  readonly onProgress?: (event: SyncProgress) => void;
+  /** Stops between chunks; what committed stays committed and is resumed next time. */
+  readonly signal?: AbortSignal;
+  /** Milliseconds clock, injectable for tests (default `performance.now`). */
+  readonly now?: () => number;
+}
+
+export interface SyncProgress {
+  readonly table: string;
+  readonly phase: 'start' | 'chunk' | 'done' | 'skipped' | 'failed';
+  readonly rowsDone: number;
+  /** Estimate for the progress bar (catalog statistics, else an exact count). */
+  readonly rowsTotal: number;
+  readonly chunks: number;
+}
+
+export type TableStatus = 'copied' | 'planned' | 'skipped' | 'failed' | 'aborted';
+
+export interface TableSyncReport {
+  readonly table: string;
+  readonly status: TableStatus;
+  readonly strategy: 'copy' | 'batch' | undefined;
+  readonly mode: CycleMode['kind'] | undefined;
+  readonly rowsRead: number;
+  /** Rows inserted or changed; 0 on a re-run over identical data. */
+  readonly rowsWritten: number;
+  /** Rows a previous, interrupted run had already copied (resumed after them). */
+  readonly resumedAfterRows: number;
+  readonly estimatedRows: number;
+  readonly ms: number;
+  readonly rowsPerSecond: number;
+  readonly sequencesFixed: number;
+  readonly reason: string | undefined;
+  readonly warnings: readonly string[];
+}
+
+export interface SyncReport {
+  /** No table failed and the run was not aborted (skipped tables are listed with their reason). */
+  readonly ok: boolean;
+  readonly dryRun: boolean;
+  readonly aborted: boolean;
+  /** Copy order; a group with several tables is a foreign-key cycle. */
+  readonly order: readonly (readonly string[])[];
+  readonly tables: readonly TableSyncReport[];
+  readonly rowsRead: number;
+  readonly rowsWritten: number;
+  readonly ms: number;
+}
+
+export type SyncError =
+  | SetupError
+  | TableSelectionError
+  | { readonly type: 'CheckpointFailed'; readonly message: string };
