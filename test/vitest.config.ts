@@ -6,8 +6,9 @@ export default defineConfig({
   test: {
     include: ['**/*.test.ts'],
     exclude: ['pg/**', 'chaos/**', '**/*.pg.test.ts', '**/node_modules/**'],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
     pool: 'forks',
+    maxWorkers: 2,
   },
 });
