@@ -1,1 +1,23 @@
-export {};
+export type { ChangeOp } from './apply/change.js';
+export { isTransientError } from './apply/error-kind.js';
+export { createDualWriter, type DualWriter, type DualWriterOptions } from './dual-writer.js';
+export { type DualWriteLogger, type LogContext, silentLogger } from './logger.js';
+export { advisoryLeaderLock, DEFAULT_LOCK_KEY, type LeaderLock } from './outbox/leader-lock.js';
+export { type DrainRound, OutboxDrainer, type OutboxDrainerOptions } from './outbox/outbox-drainer.js';
+export {
+  backupOutboxDdl,
+  DEFAULT_OUTBOX_SCHEMA,
+  type EnsureOutboxOptions,
+  ensureOutbox,
+  type OutboxNames,
+  outboxNames,
+  primaryOutboxDdl,
+} from './outbox/outbox-schema.js';
+export type { OutboxStatus } from './outbox/outbox-store.js';
+export type { DeadLetter } from './queue/dead-letters.js';
+export type { DualWriteMetrics } from './queue/metrics.js';
+export type { LedgerSummary } from './queue/overflow-ledger.js';
+export type { RepairReport } from './queue/repair.js';
+export { DEFAULT_RETRY_DELAYS_MS } from './queue/retry-policy.js';
+export type { TableMeta } from './table-meta.js';
+export { backupEnabled, dualWriterOf, type WithBackupOptions, withBackup } from './with-backup.js';

@@ -1,0 +1,53 @@
+import type { TableMeta } from '../table-meta.js';
+
+export type ChangeOp = 'upsert' | 'delete';
+
+/**
+ * One row to make true on the backup: its latest state (upsert) or its absence (delete). `R` is the row as the
+ * target needs it: Drizzle values in memory mode, JSON text in durable mode.
+ */
+export interface Change<R> {
+  readonly table: TableMeta;
+  readonly op: ChangeOp;
+  /** `schema.table:<key>`; changes with equal keys are ordered and coalesced. */
+  readonly key: string;
+  readonly row: R;
+}
+
+/**
+ * What the primary made atomic: one statement outside a transaction, or one committed transaction. A unit is
+ * never split on the backup.
+ */
+export interface ChangeUnit<R> {
+  readonly id: number;
+  readonly changes: readonly Change<R>[];
+  /** Clock time of the capture, for the backup-lag metric. */
+  readonly capturedAt: number;
+}
+
+/** One backup statement's worth of rows (the target may still chunk it for parameter limits). */
+export interface Step<R> {
+  readonly table: TableMeta;
+  readonly op: ChangeOp;
+  readonly rows: readonly R[];
+}
+
+/** Applies steps to the backup, in order, inside ONE backup transaction; rejects if any fails. */
+export interface BackupTarget<R> {
+  apply(steps: readonly Step<R>[]): Promise<void>;
+}
+
+export function unitKeys<R>(unit: ChangeUnit<R>): string[] {
+  return unit.changes.map((change) => change.key);
+}
+
+export function touchesAny<R>(unit: ChangeUnit<R>, keys: ReadonlySet<string>): boolean {
+  if (keys.size === 0) return false;
+  return unit.changes.some((change) => keys.has(change.key));
+}
+
+export function countChanges<R>(units: readonly ChangeUnit<R>[]): number {
+  let total = 0;
+  for (const unit of units) total += unit.changes.length;
+  return total;
+}

@@ -1,0 +1,62 @@
+/**
+ * Whether a backup error says "the backup is unreachable or busy right now" (hold the rows and retry until it is
+ * back) rather than "these rows cannot be applied" (retry a few times, then dead-letter them). Drizzle wraps
+ * driver errors, so the whole `cause` chain is inspected.
+ */
+export function isTransientError(error: unknown): boolean {
+  for (let current = error, depth = 0; current !== undefined && current !== null && depth < 8; depth++) {
+    if (transientCode(current) || transientMessage(current)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/** The SQLSTATE (or driver code) of the innermost error that has one, for dead-letter records and logs. */
+export function errorCode(error: unknown): string | undefined {
+  let found: string | undefined;
+  for (let current = error, depth = 0; current !== undefined && current !== null && depth < 8; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') found = code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return found;
+}
+
+const TRANSIENT_SQLSTATES = new Set([
+  '40001', // serialization_failure
+  '40P01', // deadlock_detected
+  '55P03', // lock_not_available (lock_timeout)
+  '57014', // query_canceled (statement_timeout)
+  '53300', // too_many_connections
+]);
+const TRANSIENT_SQLSTATE_CLASSES = ['08', '57P', '53']; // connection, shutdown / cannot connect now, resources
+const TRANSIENT_DRIVER_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'CONNECT_TIMEOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECTION_REFUSED',
+  'BackupTimeout',
+]);
+
+function transientCode(error: object): boolean {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== 'string') return false;
+  if (TRANSIENT_DRIVER_CODES.has(code) || TRANSIENT_SQLSTATES.has(code)) return true;
+  return /^[0-9A-Z]{5}$/.test(code) && TRANSIENT_SQLSTATE_CLASSES.some((prefix) => code.startsWith(prefix));
+}
+
+function transientMessage(error: object): boolean {
+  const message = (error as { message?: unknown }).message;
+  return (
+    typeof message === 'string' && /PGlite is closed|connection terminated|write after end/i.test(message)
+  );
+}

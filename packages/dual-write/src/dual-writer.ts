@@ -1,0 +1,202 @@
+import { type AnyPgDatabase, MultiDbError } from '@multidb/config';
+import type { PgTable } from 'drizzle-orm/pg-core';
+import { drizzleTarget, type Row } from './apply/drizzle-target.js';
+import { wrapDatabase } from './capture/wrap-database.js';
+import { durableContext, memoryContext } from './capture/writer-contexts.js';
+import { type DualWriteLogger, redactingLogger, silentLogger } from './logger.js';
+import { OutboxDrainer, type OutboxDrainerOptions } from './outbox/outbox-drainer.js';
+import { outboxNames } from './outbox/outbox-schema.js';
+import { BackupQueue } from './queue/backup-queue.js';
+import { type DeadLetter, DeadLetterStore } from './queue/dead-letters.js';
+import { type DualWriteMetrics, MetricCounters } from './queue/metrics.js';
+import { type LedgerSummary, OverflowLedger } from './queue/overflow-ledger.js';
+import { type RepairReport, repairFromPrimary } from './queue/repair.js';
+import { RetryPolicy, realTiming, type Timing } from './queue/retry-policy.js';
+import { TableRegistry } from './table-registry.js';
+
+export interface DualWriterOptions {
+  /** The backup database (any Drizzle Postgres database; give it a bounded `connectTimeout`). */
+  readonly backup: AnyPgDatabase;
+  /** The unwrapped primary: repairs re-read rows from it, dead letters and the outbox live in it. */
+  readonly primary?: AnyPgDatabase;
+  /** `memory` (default): an in-process queue. `durable`: an outbox table written in the same statement. */
+  readonly mode?: 'memory' | 'durable';
+  /** The Drizzle schema (object or list of tables): keys are checked now, and the drainer knows every table. */
+  readonly schema?: Readonly<Record<string, unknown>> | readonly unknown[];
+  /** Tables not copied to the backup (`schema.table`, or the Drizzle table). */
+  readonly ignoreTables?: readonly (PgTable | string)[];
+  /** Most rows queued in memory before new ones go to the overflow ledger. Default 10 000. */
+  readonly maxDepth?: number;
+  /** Rows per backup transaction. Default 500. */
+  readonly batchSize?: number;
+  /** How long a not-yet-full batch may wait for more rows before it is applied (backup lag vs. load). Default 5 ms. */
+  readonly lingerMs?: number;
+  /** Delays between the tries of rejected rows before they are dead-lettered. Default [100, 500, 2000]. */
+  readonly retryDelaysMs?: readonly number[];
+  /**
+   * `statement_timeout`/`lock_timeout` set in every backup transaction (costs a round trip per batch). Default:
+   * none here; prefer setting them on the backup connection (e.g. postgres.js `connection: { statement_timeout }`).
+   */
+  readonly statementTimeoutMs?: number;
+  /** Dead letters kept in memory (older ones go to the overflow ledger). Default 1000. */
+  readonly maxDeadLetters?: number;
+  /** Distinct keys the overflow ledger keeps before flagging a table for a full sync. Default 100 000. */
+  readonly maxOverflowKeys?: number;
+  /** Memory mode: also record dead letters in the primary's dead-letter table (see `ensureOutbox`). */
+  readonly deadLetterTable?: boolean;
+  /** Schema of the outbox and dead-letter tables. Default `multidb`. */
+  readonly outboxSchema?: string;
+  /** Durable mode: run a drainer in this process (default true). Several processes may; one leads. */
+  readonly drainer?: boolean | Partial<Omit<OutboxDrainerOptions, 'primary' | 'backup' | 'tables'>>;
+  readonly logger?: DualWriteLogger;
+  readonly clock?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/** The backup side of one or more wrapped databases: queue (or outbox drainer), metrics, repair. */
+export interface DualWriter {
+  readonly mode: 'memory' | 'durable';
+  /** A wrapped database: same type and prototype, every mutation captured for the backup. */
+  wrap<TDb extends AnyPgDatabase>(db: TDb): TDb;
+  /** Resolves `true` once everything captured before the call reached the backup (or was dead-lettered). */
+  flush(timeoutMs?: number): Promise<boolean>;
+  /** Graceful shutdown: flush, then stop (later rows go to the overflow ledger) and stop the drainer. */
+  drain(timeoutMs?: number): Promise<boolean>;
+  metrics(): DualWriteMetrics;
+  deadLetters(): readonly DeadLetter[];
+  overflow(): LedgerSummary;
+  /** Re-reads every overflowed row from the primary and applies its current state; waits for it. */
+  repairOverflow(timeoutMs?: number): Promise<RepairReport>;
+  /** Re-reads the rows of every dead letter from the primary and applies their current state. */
+  retryDeadLetters(timeoutMs?: number): Promise<RepairReport>;
+  /** Durable mode: the drainer running in this process, if any. */
+  readonly drainer: OutboxDrainer | undefined;
+}
+
+const DEFAULT_LINGER_MS = 5;
+
+export function createDualWriter(options: DualWriterOptions): DualWriter {
+  const mode = options.mode ?? 'memory';
+  if (mode !== 'memory' && mode !== 'durable') {
+    throw new MultiDbError('InvalidConfig', `mode must be 'memory' or 'durable', got ${String(mode)}`);
+  }
+  const logger = redactingLogger(options.logger ?? silentLogger);
+  const timing: Timing = { now: options.clock ?? realTiming.now, sleep: options.sleep ?? realTiming.sleep };
+  const names = outboxNames(options.outboxSchema);
+  const registry = new TableRegistry({
+    schema: options.schema,
+    ignoreTables: [...(options.ignoreTables ?? []), `${names.schema}.${names.outbox}`],
+    casingFrom: options.primary,
+  });
+  const shared = { registry, outbox: names, logger };
+  return mode === 'durable' ? durableWriter(options, shared, timing) : memoryWriter(options, shared, timing);
+}
+
+type Shared = Parameters<typeof memoryContext>[0] & { registry: TableRegistry };
+
+function memoryWriter(options: DualWriterOptions, shared: Shared, timing: Timing): DualWriter {
+  const metrics = new MetricCounters();
+  const ledger = new OverflowLedger(options.maxOverflowKeys ?? 100_000);
+  const deadLetters = new DeadLetterStore({
+    max: options.maxDeadLetters ?? 1000,
+    table:
+      options.deadLetterTable && options.primary ? { db: options.primary, names: shared.outbox } : undefined,
+    logger: shared.logger,
+    now: timing.now,
+    onEvict: (letter) => ledger.record(letter.changes, (c) => c.table.keyValues(c.row as Row)),
+  });
+  const queue = new BackupQueue({
+    target: drizzleTarget(options.backup, { statementTimeoutMs: options.statementTimeoutMs }),
+    maxDepth: options.maxDepth ?? 10_000,
+    batchSize: options.batchSize ?? 500,
+    lingerMs: options.lingerMs ?? DEFAULT_LINGER_MS,
+    retry: new RetryPolicy(options.retryDelaysMs),
+    timing,
+    logger: shared.logger,
+    ledger,
+    deadLetters,
+    metrics,
+  });
+  const context = memoryContext(shared, queue);
+  const primary = () => {
+    if (options.primary === undefined) {
+      throw new MultiDbError('InvalidConfig', 'repairs re-read rows from the primary: pass `primary`');
+    }
+    return options.primary;
+  };
+  return {
+    mode: 'memory',
+    drainer: undefined,
+    wrap: (db) => wrapDatabase(db, context),
+    flush: (timeoutMs) => queue.flush(timeoutMs),
+    async drain(timeoutMs) {
+      const done = await queue.flush(timeoutMs);
+      queue.close();
+      return done;
+    },
+    metrics: () => metrics.snapshot('memory', queue.depth, queue.oldestPendingAgeMs()),
+    deadLetters: () => deadLetters.list(),
+    overflow: () => ledger.summary(),
+    async repairOverflow(timeoutMs) {
+      const taken = ledger.take();
+      return repairFromPrimary(primary(), queue, taken.tables, taken.needsFullSync, timeoutMs);
+    },
+    async retryDeadLetters(timeoutMs) {
+      const letters = deadLetters.take();
+      const retry = new OverflowLedger(Number.POSITIVE_INFINITY);
+      for (const letter of letters) retry.record(letter.changes, (c) => c.table.keyValues(c.row as Row));
+      return repairFromPrimary(primary(), queue, retry.take().tables, [], timeoutMs);
+    },
+  };
+}
+
+function durableWriter(options: DualWriterOptions, shared: Shared, timing: Timing): DualWriter {
+  if (options.primary === undefined) {
+    throw new MultiDbError(
+      'InvalidConfig',
+      'durable mode needs the unwrapped `primary` (outbox and drainer)',
+    );
+  }
+  const drainerOptions = typeof options.drainer === 'object' ? options.drainer : {};
+  const drainer =
+    options.drainer === false
+      ? undefined
+      : new OutboxDrainer({
+          primary: options.primary,
+          backup: options.backup,
+          tables: shared.registry,
+          outboxSchema: options.outboxSchema,
+          batchSize: options.batchSize,
+          lingerMs: options.lingerMs,
+          retryDelaysMs: options.retryDelaysMs,
+          statementTimeoutMs: options.statementTimeoutMs,
+          logger: options.logger,
+          clock: timing.now,
+          sleep: timing.sleep,
+          ...drainerOptions,
+        });
+  drainer?.start();
+  const context = durableContext(shared, () => drainer?.nudge());
+  const unsupported = async (): Promise<RepairReport> => {
+    throw new MultiDbError(
+      'UnsupportedMutation',
+      'durable mode keeps unapplied rows in the outbox and dead letters in the dead-letter table; nothing overflows',
+    );
+  };
+  return {
+    mode: 'durable',
+    drainer,
+    wrap: (db) => wrapDatabase(db, context),
+    flush: async (timeoutMs) => (drainer ? drainer.flush(timeoutMs) : false),
+    async drain(timeoutMs) {
+      const done = drainer ? await drainer.flush(timeoutMs) : false;
+      await drainer?.stop();
+      return done;
+    },
+    metrics: () => drainer?.metrics() ?? new MetricCounters().snapshot('durable', 0, 0),
+    deadLetters: () => [],
+    overflow: () => ({ keys: 0, tables: {}, needsFullSync: [] }),
+    repairOverflow: unsupported,
+    retryDeadLetters: unsupported,
+  };
+}

@@ -1,0 +1,136 @@
+import { type AnyPgDatabase, MultiDbError } from '@multidb/config';
+
+/** Who may drain the outbox. Exactly one holder at a time; a dead holder's lock frees itself. */
+export interface LeaderLock {
+  tryAcquire(): Promise<boolean>;
+  /** Whether the lock is still held (its session may have died). */
+  check(): Promise<boolean>;
+  release(): Promise<void>;
+}
+
+/** `pg_try_advisory_lock(classid, objid)` key; any two int4 values the application does not use elsewhere. */
+export const DEFAULT_LOCK_KEY: readonly [number, number] = Object.freeze([
+  0x6d756c74, 0x64770001,
+]) as readonly [number, number];
+
+interface ReservedSql {
+  (strings: TemplateStringsArray, ...values: unknown[]): Promise<Record<string, unknown>[]>;
+  release(): void;
+}
+interface PostgresJsClient {
+  reserve(): Promise<ReservedSql>;
+}
+interface PgliteClient {
+  readonly closed: boolean;
+  exec(query: string): Promise<unknown>;
+}
+
+/**
+ * A session-level advisory lock on a DEDICATED connection: with a pool, a lock taken by whichever connection ran
+ * the query would be held by a connection that then goes back to the pool. postgres.js: `reserve()` pins one
+ * connection for as long as this process leads; when the process dies the server ends that session and the lock
+ * is free for the next drainer. PGlite is one process: the lock is kept in memory per PGlite instance.
+ */
+export function advisoryLeaderLock(
+  db: AnyPgDatabase,
+  key: readonly [number, number] = DEFAULT_LOCK_KEY,
+): LeaderLock {
+  const client = (db as unknown as { $client?: unknown }).$client;
+  if (isPostgresJs(client)) return postgresJsLock(client, key);
+  if (isPglite(client)) return pgliteLock(client, key);
+  throw new MultiDbError(
+    'UnsupportedDriver',
+    'the outbox drainer takes its advisory lock through postgres.js or PGlite; pass `lock` for other drivers',
+  );
+}
+
+function postgresJsLock(client: PostgresJsClient, [classId, objId]: readonly [number, number]): LeaderLock {
+  let session: ReservedSql | undefined;
+  const drop = () => {
+    try {
+      session?.release();
+    } catch {
+      // The connection is already gone.
+    }
+    session = undefined;
+  };
+  return {
+    async tryAcquire() {
+      if (session !== undefined) return true;
+      const reserved = await client.reserve();
+      try {
+        const [row] = await reserved`select pg_try_advisory_lock(${classId}::int, ${objId}::int) as ok`;
+        if (row?.ok === true) {
+          session = reserved;
+          return true;
+        }
+      } catch {
+        // Treated as "not acquired"; the next round tries again.
+      }
+      reserved.release();
+      return false;
+    },
+    async check() {
+      if (session === undefined) return false;
+      try {
+        await session`select 1`;
+        return true;
+      } catch {
+        drop();
+        return false;
+      }
+    },
+    async release() {
+      if (session === undefined) return;
+      try {
+        await session`select pg_advisory_unlock(${classId}::int, ${objId}::int)`;
+      } catch {
+        // A dead session has released the lock already.
+      }
+      drop();
+    },
+  };
+}
+
+const pgliteHolders = new WeakMap<object, Map<string, object>>();
+
+function pgliteLock(client: PgliteClient, key: readonly [number, number]): LeaderLock {
+  const me = {};
+  const id = key.join(':');
+  const holders = () => {
+    let map = pgliteHolders.get(client);
+    if (map === undefined) {
+      map = new Map();
+      pgliteHolders.set(client, map);
+    }
+    return map;
+  };
+  return {
+    async tryAcquire() {
+      if (client.closed) return false;
+      const holder = holders().get(id);
+      if (holder !== undefined && holder !== me) return false;
+      holders().set(id, me);
+      return true;
+    },
+    async check() {
+      return !client.closed && holders().get(id) === me;
+    },
+    async release() {
+      if (holders().get(id) === me) holders().delete(id);
+    },
+  };
+}
+
+function isPostgresJs(client: unknown): client is PostgresJsClient {
+  return typeof client === 'function' && typeof (client as { reserve?: unknown }).reserve === 'function';
+}
+
+function isPglite(client: unknown): client is PgliteClient {
+  return (
+    typeof client === 'object' &&
+    client !== null &&
+    typeof (client as { exec?: unknown }).exec === 'function' &&
+    'waitReady' in client
+  );
+}

@@ -1,0 +1,29 @@
+import { type PgCluster, startPgCluster } from '@multidb/testing';
+import { type Pair, postgresPair } from './pair.js';
+
+/**
+ * One real primary + backup cluster per test file, started on first use; `stopCluster` in the file's afterAll.
+ * Each `open()` makes a fresh pair of connections to it.
+ */
+export function sharedCluster() {
+  let cluster: Promise<PgCluster> | undefined;
+  const get = () => {
+    cluster ??= startPgCluster({ replicas: 0, backup: true });
+    return cluster;
+  };
+  let migrated = false;
+  return {
+    cluster: get,
+    async open(): Promise<Pair> {
+      const c = await get();
+      const backup = c.backup;
+      if (backup === undefined) throw new Error('cluster started without a backup');
+      const pair = await postgresPair(c.primary.url, backup.url, { migrate: !migrated });
+      migrated = true;
+      return pair;
+    },
+    async stop(): Promise<void> {
+      if (cluster) await (await cluster).stop();
+    },
+  };
+}
