@@ -373,8 +373,8 @@ const markdown = [
   '## Dual-write',
   '',
   `Measured on ${machine()}; drizzle-orm 0.45, PGlite 0.5, postgres.js 3.4.`,
-  'Median with the p10–p90 spread over runs. The memory queue and the outbox drainer apply in the same process',
-  'as the writes, so their work is part of the primary-path figures.',
+  'Median with the p10–p90 spread over runs. Everything (both servers, the writes, the appliers) shares one',
+  '2-core machine, possibly loaded by other work: read the ratios, paired per run, rather than absolute times.',
   '',
   ...sections,
 ].join('\n');

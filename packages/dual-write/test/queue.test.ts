@@ -38,7 +38,13 @@ function writer(options: Partial<DualWriterOptions> = {}): {
   writer: DualWriter;
   db: typeof pair.primary.db;
 } {
-  const w = createDualWriter({ backup: pair.backup.db, primary: pair.primary.db, schema, lingerMs: 0, ...options });
+  const w = createDualWriter({
+    backup: pair.backup.db,
+    primary: pair.primary.db,
+    schema,
+    lingerMs: 0,
+    ...options,
+  });
   return { writer: w, db: w.wrap(pair.primary.db) };
 }
 

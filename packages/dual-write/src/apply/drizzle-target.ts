@@ -52,7 +52,9 @@ export function drizzleTarget(backup: AnyPgDatabase, options: TargetOptions = {}
 export async function setLocalTimeouts(tx: AnyPgDatabase, timeoutMs: number | undefined): Promise<void> {
   if (timeoutMs === undefined || timeoutMs <= 0) return;
   const ms = String(Math.floor(timeoutMs));
-  await tx.execute(sql`select set_config('statement_timeout', ${ms}, true), set_config('lock_timeout', ${ms}, true)`);
+  await tx.execute(
+    sql`select set_config('statement_timeout', ${ms}, true), set_config('lock_timeout', ${ms}, true)`,
+  );
 }
 
 interface Query {

@@ -1,16 +1,11 @@
-import { type SQL, sql } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
 import { extractUsedTable } from 'drizzle-orm/pg-core';
 import type { ChangeOp } from '../apply/change.js';
 import type { Row } from '../apply/drizzle-target.js';
+import { reusableStatementName } from '../apply/run-query.js';
 import type { TableMeta } from '../table-meta.js';
 import type { CaptureContext } from './capture-context.js';
-import {
-  builderInternals,
-  mapResultRow,
-  type OrderedField,
-  sessionKind,
-} from './drizzle-internals.js';
-import { reusableStatementName } from '../apply/run-query.js';
+import { builderInternals, mapResultRow, type OrderedField, sessionKind } from './drizzle-internals.js';
 import { noReturningResult } from './no-returning-result.js';
 import { withOutbox } from './outbox-statement.js';
 
@@ -47,7 +42,10 @@ function decodeRow(meta: TableMeta, raw: readonly unknown[], offset: number, sha
     if (value === null || value === undefined) row[c.key] = null;
     else {
       const decoded = c.column.mapFromDriverValue(value);
-      row[c.key] = shared && typeof decoded === 'object' && !(decoded instanceof Date) ? structuredClone(decoded) : decoded;
+      row[c.key] =
+        shared && typeof decoded === 'object' && !(decoded instanceof Date)
+          ? structuredClone(decoded)
+          : decoded;
     }
   }
   return row;
@@ -109,4 +107,3 @@ export function capturedPrepare(
     b.cacheConfig as never,
   );
 }
-

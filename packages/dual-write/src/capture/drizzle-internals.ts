@@ -18,7 +18,6 @@ type MapResultRow = (
   row: readonly unknown[],
   joinsNotNullableMap: Record<string, boolean> | undefined,
 ) => Record<string, unknown>;
-type OrderSelectedFields = (fields: Record<string, unknown>) => OrderedField[];
 
 /** The mutable config every pg-core mutation builder (insert/update/delete) keeps. */
 export interface MutationConfig {
@@ -50,7 +49,6 @@ export interface CasingLike {
 
 const runtime = drizzle as unknown as {
   mapResultRow?: MapResultRow;
-  orderSelectedFields?: OrderSelectedFields;
 };
 
 function required<T>(value: T | undefined, name: string): T {
@@ -64,10 +62,6 @@ function required<T>(value: T | undefined, name: string): T {
 }
 
 export const mapResultRow: MapResultRow = required(runtime.mapResultRow, 'mapResultRow');
-export const orderSelectedFields: OrderSelectedFields = required(
-  runtime.orderSelectedFields,
-  'orderSelectedFields',
-);
 
 export function builderInternals(builder: unknown): MutationBuilderInternals {
   return builder as MutationBuilderInternals;

@@ -57,6 +57,10 @@ async function checkFence(tx: AnyPgDatabase, options: JsonTargetOptions): Promis
   }
 }
 
+export function isFencedOut(error: unknown): boolean {
+  return error instanceof MultiDbError && error.code === 'FencedOut';
+}
+
 function statementFor(step: Step<string>): SQL {
   const { table } = step;
   const target = tableSql(table);

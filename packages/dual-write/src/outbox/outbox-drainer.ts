@@ -1,5 +1,5 @@
-import { type AnyPgDatabase, describeError, MultiDbError } from '@multidb/config';
-import type { ChangeUnit } from '../apply/change.js';
+import { type AnyPgDatabase, describeError } from '@multidb/config';
+import { countChanges } from '../apply/change.js';
 import { errorCode, isTransientError } from '../apply/error-kind.js';
 import { type ApplyReport, applyIsolating } from '../apply/isolating-apply.js';
 import { type DualWriteLogger, redactingLogger, silentLogger } from '../logger.js';
@@ -7,7 +7,7 @@ import { type DualWriteMetrics, MetricCounters } from '../queue/metrics.js';
 import { RetryPolicy, type RetryState, realTiming, type Timing } from '../queue/retry-policy.js';
 import { selectRunnable } from '../queue/unit-scheduler.js';
 import { TableRegistry } from '../table-registry.js';
-import { jsonTarget } from './json-target.js';
+import { isFencedOut, jsonTarget } from './json-target.js';
 import { advisoryLeaderLock, type LeaderLock } from './leader-lock.js';
 import { Leadership } from './leadership.js';
 import { outboxNames } from './outbox-schema.js';
@@ -181,7 +181,7 @@ export class OutboxDrainer {
         this.#target,
         (e) => isTransientError(e) || isFencedOut(e),
       );
-      applied = rowCount(report.applied);
+      applied = countChanges(report.applied);
       deadLettered += await this.#settle(report);
     }
     if (entries.length < this.#batchSize) await this.#refreshStatus();
@@ -202,7 +202,7 @@ export class OutboxDrainer {
     for (const unit of report.applied) this.#states.delete(unit.id);
     this.#counters.add('failed', report.rollbacks);
     if (report.applied.length > 0) {
-      this.#counters.add('applied', rowCount(report.applied));
+      this.#counters.add('applied', countChanges(report.applied));
       this.#counters.add('batches');
       this.#counters.backupReachable = true;
     }
@@ -234,7 +234,7 @@ export class OutboxDrainer {
       await this.#leadership.stepDown();
     } else {
       this.#outageFailures += 1;
-      this.#counters.add('retried', rowCount(report.held));
+      this.#counters.add('retried', countChanges(report.held));
       this.#counters.backupReachable = false;
       this.#counters.lastError = describeError(report.heldError);
       await this.#timing.sleep(this.#retry.outageDelay(this.#outageFailures));
@@ -290,12 +290,4 @@ export class OutboxDrainer {
       if (nudged && !this.#stopping && this.#lingerMs > 0) await this.#timing.sleep(this.#lingerMs);
     }
   }
-}
-
-function rowCount(units: readonly ChangeUnit<unknown>[]): number {
-  return units.reduce((sum, unit) => sum + unit.changes.length, 0);
-}
-
-function isFencedOut(error: unknown): boolean {
-  return error instanceof MultiDbError && error.code === 'FencedOut';
 }

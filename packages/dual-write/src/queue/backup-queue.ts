@@ -1,5 +1,5 @@
 import { describeError } from '@multidb/config';
-import type { BackupTarget, Change, ChangeUnit } from '../apply/change.js';
+import { type BackupTarget, type Change, type ChangeUnit, countChanges } from '../apply/change.js';
 import type { Row } from '../apply/drizzle-target.js';
 import { type ApplyReport, applyIsolating } from '../apply/isolating-apply.js';
 import type { DualWriteLogger } from '../logger.js';
@@ -198,7 +198,7 @@ export class BackupQueue {
     metrics.add('failed', report.rollbacks);
     for (const unit of report.applied) this.#done(unit);
     if (report.applied.length > 0) {
-      metrics.add('applied', rows(report.applied));
+      metrics.add('applied', countChanges(report.applied));
       metrics.add('batches');
       metrics.backupReachable = true;
     }
@@ -221,7 +221,7 @@ export class BackupQueue {
       logger.warn('backup rejected rows; will retry', { rows: unit.changes.length, delayMs: delay });
     }
     if (report.heldError !== undefined) {
-      metrics.add('retried', rows(report.held));
+      metrics.add('retried', countChanges(report.held));
       metrics.backupReachable = false;
       metrics.lastError = describeError(report.heldError);
       if (this.#outageFailures === 0)
@@ -245,10 +245,6 @@ export class BackupQueue {
       }
     }
   }
-}
-
-function rows(units: readonly ChangeUnit<unknown>[]): number {
-  return units.reduce((sum, unit) => sum + unit.changes.length, 0);
 }
 
 function mergeById<R>(a: ChangeUnit<R>[], b: readonly ChangeUnit<R>[]): ChangeUnit<R>[] {
