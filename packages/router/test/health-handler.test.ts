@@ -1,7 +1,7 @@
 import { connect, MultiDbError } from '@multidb/config';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { createDbRouter, createHealthHandler, type DbRouter, type HealthDetail } from '../src/index.js';
-import { type InMemoryCluster, startInMemoryCluster } from './support/in-memory-cluster.js';
+import { useInMemoryCluster } from './support/in-memory-cluster.js';
 import type { TestSchema } from './support/test-schema.js';
 
 const MARKER = 'Marker-Secret-9c1d';
@@ -10,28 +10,18 @@ const TOKEN = 'health-token-0123456789abcdef';
 const refusedUrl = `postgres://monitor:${MARKER}@127.0.0.1:1/app`;
 const bearer = { authorization: `Bearer ${TOKEN}` };
 
-let cluster: InMemoryCluster;
-const routers: DbRouter<TestSchema>[] = [];
-
-beforeAll(async () => {
-  cluster = await startInMemoryCluster(['replica']);
-});
-afterAll(() => cluster.close());
-beforeEach(() => cluster.reset());
-afterEach(async () => {
-  await Promise.all(routers.splice(0).map((r) => r.close()));
-});
+const suite = useInMemoryCluster(['replica']);
 
 function makeRouter(
   extraReplicas: Parameters<typeof createDbRouter>[0]['replicas'] = [],
 ): DbRouter<TestSchema> {
   const router = createDbRouter<TestSchema>({
-    primary: cluster.primary,
-    replicas: [cluster.spec('replica'), ...(extraReplicas ?? [])],
+    primary: suite.cluster.primary,
+    replicas: [suite.cluster.spec('replica'), ...(extraReplicas ?? [])],
     health: { background: false, failuresToDown: 1, successesToUp: 1 },
     connect: { connectTimeout: 2 },
   });
-  routers.push(router);
+  suite.track(router);
   return router;
 }
 
@@ -93,7 +83,7 @@ describe('createHealthHandler', () => {
 
   test('a stopped replica and an unreachable URL replica show as down, without credentials', async () => {
     const router = makeRouter([{ name: 'remote', db: refusedUrl }]);
-    cluster.replica('replica').stop();
+    suite.cluster.replica('replica').stop();
     await router.checkHealth();
     const handler = createHealthHandler(router, { token: TOKEN });
     const anonymous = await get(handler);
@@ -118,7 +108,7 @@ describe('createHealthHandler', () => {
     const router = makeRouter([
       {
         name: 'quoting',
-        db: cluster.replica('replica').db,
+        db: suite.cluster.replica('replica').db,
         positionSource: {
           sample: () => Promise.reject(new Error(`could not reach ${source} (password=${MARKER})`)),
         },
@@ -134,13 +124,13 @@ describe('createHealthHandler', () => {
 
   test('primary down: 503 (require writes); 200 degraded with require: reads while a replica serves', async () => {
     const router = makeRouter();
-    cluster.primarySwitch.stop();
+    suite.cluster.primarySwitch.stop();
     await router.checkHealth();
     expect(await get(createHealthHandler(router))).toMatchObject({ status: 503, body: { status: 'down' } });
     const reads = createHealthHandler(router, { require: 'reads', token: TOKEN });
     const res = await get(reads, bearer);
     expect(res).toMatchObject({ status: 200, body: { status: 'degraded', writable: false, readable: true } });
-    cluster.replica('replica').stop();
+    suite.cluster.replica('replica').stop();
     await router.checkHealth();
     expect(await get(reads)).toMatchObject({ status: 503, body: { status: 'down' } });
   });
@@ -177,7 +167,7 @@ describe('createHealthHandler', () => {
     await router.checkHealth();
     const cached = createHealthHandler(router);
     const live = createHealthHandler(router, { probeOnRequest: true });
-    cluster.primarySwitch.stop();
+    suite.cluster.primarySwitch.stop();
     expect((await get(cached)).status).toBe(200);
     expect((await get(live)).status).toBe(503);
   });

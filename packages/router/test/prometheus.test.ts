@@ -3,7 +3,7 @@ import { MultiDbError } from '@multidb/config';
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { createDbRouter, type DbRouter, prometheusMetrics } from '../src/index.js';
-import { type InMemoryCluster, startInMemoryCluster } from './support/in-memory-cluster.js';
+import { useInMemoryCluster } from './support/in-memory-cluster.js';
 import { type TestSchema, users } from './support/test-schema.js';
 
 interface ParsedFamily {
@@ -18,27 +18,20 @@ const parse = createRequire(import.meta.url)('parse-prometheus-text-format') as 
 ) => ParsedFamily[];
 
 const MARKER = 'Marker-Secret-41be';
-let cluster: InMemoryCluster;
-const routers: DbRouter<TestSchema>[] = [];
-
-beforeAll(async () => {
-  cluster = await startInMemoryCluster(['replica']);
-});
-afterAll(() => cluster.close());
-beforeEach(() => cluster.reset());
-afterEach(async () => {
-  await Promise.all(routers.splice(0).map((r) => r.close()));
-});
+const suite = useInMemoryCluster(['replica']);
 
 function makeRouter(): DbRouter<TestSchema> {
   const router = createDbRouter<TestSchema>({
-    primary: cluster.primary,
-    replicas: [cluster.spec('replica'), { name: 'remote', db: `postgres://app:${MARKER}@127.0.0.1:1/app` }],
+    primary: suite.cluster.primary,
+    replicas: [
+      suite.cluster.spec('replica'),
+      { name: 'remote', db: `postgres://app:${MARKER}@127.0.0.1:1/app` },
+    ],
     health: { background: false, failuresToDown: 1 },
     lag: { maxSeconds: Number.POSITIVE_INFINITY },
     connect: { connectTimeout: 2 },
   });
-  routers.push(router);
+  suite.track(router);
   return router;
 }
 
@@ -57,7 +50,7 @@ describe('prometheusMetrics', () => {
   test('the exposition parses and matches the router snapshot', async () => {
     const router = makeRouter();
     await router.checkHealth();
-    cluster.replica('replica').pause();
+    suite.cluster.replica('replica').pause();
     await router.getClient('write').insert(users).values({ email: 'a@x', name: 'A' });
     for (let i = 0; i < 3; i++) await router.getClient('read').select().from(users);
     await router.getClient('analytics', { token: 'forged' }).select().from(users);

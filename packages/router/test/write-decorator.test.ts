@@ -8,20 +8,10 @@ import {
   type WriteClientKind,
   type WriteClientWrapper,
 } from '../src/index.js';
-import { type InMemoryCluster, servedBy, startInMemoryCluster } from './support/in-memory-cluster.js';
+import { servedBy, useInMemoryCluster } from './support/in-memory-cluster.js';
 import { type TestSchema, users } from './support/test-schema.js';
 
-let cluster: InMemoryCluster;
-const routers: DbRouter<TestSchema>[] = [];
-
-beforeAll(async () => {
-  cluster = await startInMemoryCluster(['replica']);
-});
-afterAll(() => cluster.close());
-beforeEach(() => cluster.reset());
-afterEach(async () => {
-  await Promise.all(routers.splice(0).map((r) => r.close()));
-});
+const suite = useInMemoryCluster(['replica']);
 
 interface Recorded {
   readonly wrapped: WriteClientKind[];
@@ -51,12 +41,12 @@ function recordingWrapper(recorded: Recorded): WriteClientWrapper {
 
 function makeRouter(wrapWriteClients: WriteClientWrapper): DbRouter<TestSchema> {
   const router = createDbRouter<TestSchema>({
-    primary: cluster.primary,
-    replicas: [cluster.spec('replica')],
+    primary: suite.cluster.primary,
+    replicas: [suite.cluster.spec('replica')],
     health: { background: false },
     wrapWriteClients,
   });
-  routers.push(router);
+  suite.track(router);
   return router;
 }
 
@@ -93,7 +83,7 @@ describe('wrapWriteClients', () => {
       'primary.delete',
     ]);
 
-    await cluster.replica('replica').catchUp();
+    await suite.cluster.replica('replica').catchUp();
     await router.checkHealth();
     await router.getClient('read').select().from(users);
     await router.getClient('analytics').select().from(users);
@@ -115,7 +105,7 @@ describe('wrapWriteClients', () => {
       .returning();
     expect(row).toMatchObject({ email: 'd@x' });
     expect(router.getMetrics().routed.write.primary).toBe(1);
-    const onPrimary = await cluster.primary.db.select().from(users);
+    const onPrimary = await suite.cluster.primary.db.select().from(users);
     expect(onPrimary.map((u) => u.email)).toEqual(['d@x']);
   });
 
@@ -131,8 +121,11 @@ describe('wrapWriteClients', () => {
   });
 
   test('without a wrapper the write client is the plain routed database', () => {
-    const router = createDbRouter<TestSchema>({ primary: cluster.primary, health: { background: false } });
-    routers.push(router);
+    const router = createDbRouter<TestSchema>({
+      primary: suite.cluster.primary,
+      health: { background: false },
+    });
+    suite.track(router);
     expect(Object.getPrototypeOf(router.getClient('write')).constructor.name).toBe('RoutedDatabase');
   });
 });

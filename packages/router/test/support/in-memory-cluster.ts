@@ -2,6 +2,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { type AnyPgDatabase, type DbHandle, fromPglite } from '@multidb/config';
 import { createLaggingReplica, type LaggingReplica, ReplicaSwitch } from '@multidb/testing';
 import type { Logger } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { DDL, nodeInfo, schema, type TestSchema } from './test-schema.js';
 
 export interface InMemoryCluster {
@@ -89,4 +90,30 @@ export async function sequence(n: number, read: () => Promise<string>): Promise<
   const out: string[] = [];
   for (let i = 0; i < n; i++) out.push(await read());
   return out;
+}
+
+/**
+ * Registers the usual hooks of a router suite: one in-memory cluster per file, reset before each test, and every
+ * router the test `track`s closed after it.
+ */
+export function useInMemoryCluster(replicas: readonly string[]) {
+  const state: { cluster?: InMemoryCluster; routers: { close(): Promise<void> }[] } = { routers: [] };
+  beforeAll(async () => {
+    state.cluster = await startInMemoryCluster(replicas);
+  });
+  afterAll(() => state.cluster?.close());
+  beforeEach(() => state.cluster?.reset());
+  afterEach(async () => {
+    await Promise.all(state.routers.splice(0).map((r) => r.close()));
+  });
+  return {
+    get cluster(): InMemoryCluster {
+      if (!state.cluster) throw new Error('the in-memory cluster is started in beforeAll');
+      return state.cluster;
+    },
+    track<R extends { close(): Promise<void> }>(router: R): R {
+      state.routers.push(router);
+      return router;
+    },
+  };
 }
