@@ -2,6 +2,7 @@ import type { AnyPgDatabase } from '@multidb/config';
 import { sql } from 'drizzle-orm';
 import type { ColumnMeta, TableMeta } from '../table-meta.js';
 import type { BackupTarget } from './change.js';
+import { encodeForBackup } from './verbatim.js';
 
 export type Row = Record<string, unknown>;
 
@@ -116,7 +117,7 @@ function tuples(rows: readonly Row[], columns: readonly ColumnMeta[], params: un
     const placeholders: string[] = [];
     for (const c of columns) {
       const value = row[c.key];
-      params.push(value === null || value === undefined ? null : c.column.mapToDriverValue(value));
+      params.push(encodeForBackup(c.column, value));
       placeholders.push(`$${params.length}`);
     }
     parts.push(`(${placeholders.join(', ')})`);

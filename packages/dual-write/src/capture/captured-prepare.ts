@@ -3,6 +3,7 @@ import { extractUsedTable } from 'drizzle-orm/pg-core';
 import type { ChangeOp } from '../apply/change.js';
 import type { Row } from '../apply/drizzle-target.js';
 import { reusableStatementName } from '../apply/run-query.js';
+import { backupValue, Verbatim } from '../apply/verbatim.js';
 import type { TableMeta } from '../table-meta.js';
 import type { CaptureContext } from './capture-context.js';
 import { builderInternals, mapResultRow, type OrderedField, sessionKind } from './drizzle-internals.js';
@@ -41,9 +42,9 @@ function decodeRow(meta: TableMeta, raw: readonly unknown[], offset: number, sha
     const value = raw[offset + i];
     if (value === null || value === undefined) row[c.key] = null;
     else {
-      const decoded = c.column.mapFromDriverValue(value);
+      const decoded = backupValue(c.column, value);
       row[c.key] =
-        shared && typeof decoded === 'object' && !(decoded instanceof Date)
+        shared && typeof decoded === 'object' && !(decoded instanceof Date) && !(decoded instanceof Verbatim)
           ? structuredClone(decoded)
           : decoded;
     }

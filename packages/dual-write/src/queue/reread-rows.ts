@@ -1,7 +1,9 @@
 import type { AnyPgDatabase } from '@multidb/config';
 import { sql } from 'drizzle-orm';
+import type { SelectedFields } from 'drizzle-orm/pg-core';
 import type { Change } from '../apply/change.js';
 import type { Row } from '../apply/drizzle-target.js';
+import { losesPrecision, Verbatim } from '../apply/verbatim.js';
 import type { TableMeta } from '../table-meta.js';
 
 const CHUNK = 500;
@@ -30,10 +32,10 @@ export async function rereadChanges(
       sql`, `,
     );
     const rows = (await primary
-      .select()
+      .select(exactSelection(table))
       .from(table.table)
       .where(sql`(${columns}) in (${sql.join(tuples, sql`, `)})`)) as Row[];
-    const found = new Map(rows.map((row) => [table.entityKey(row), row]));
+    const found = new Map(rows.map((row) => [table.entityKey(row), exactRow(table, row)]));
     for (const values of chunk) {
       const keyRow: Row = Object.fromEntries(table.primaryKey.map((c, i) => [c.key, values[i]]));
       const key = table.entityKey(keyRow);
@@ -44,4 +46,20 @@ export async function rereadChanges(
     }
   }
   return changes;
+}
+
+/** Every column, timestamps as the server's text so the backup gets their full precision (see `Verbatim`). */
+function exactSelection(table: TableMeta): SelectedFields {
+  return Object.fromEntries(
+    table.columns.map((c) => [c.key, losesPrecision(c.column) ? sql<string>`${c.column}::text` : c.column]),
+  ) as SelectedFields;
+}
+
+function exactRow(table: TableMeta, row: Row): Row {
+  const out: Row = { ...row };
+  for (const c of table.columns) {
+    const value = row[c.key];
+    if (typeof value === 'string' && losesPrecision(c.column)) out[c.key] = new Verbatim(value);
+  }
+  return out;
 }
