@@ -1,38 +1,53 @@
 /**
- * `pnpm demo`: the toolkit on the embedded default (PGlite in ./.demo-data, reset on every run, no server).
- * This first version migrates PRIMARY and DATA in split mode, seeds the reference application and prints what
- * landed where.
+ * `pnpm demo [--json] [--pg]`: the toolkit's story, shown happening, on the embedded default (PGlite in
+ * ./.demo-data, reset on every run, no server) or on real PostgreSQL clusters (`--pg`). Exit 0 only if every
+ * claim held; each claim is asserted by test/demo/demo.test.ts. See scripts/demo/story.ts for the steps.
  */
-import { rmSync } from 'node:fs';
-import { executeRows } from '@multidb/config';
-import { seedSampleData, splitLayout } from '@multidb/example-app';
-import { formatMigrationReport, migrate, openSplitClients } from '@multidb/split-schema';
+import { parseDemoArgs, USAGE } from './demo/demo-args.js';
+import { Narrator } from './demo/narrator.js';
+import type { DemoReport } from './demo/report.js';
+import { formatReport } from './demo/report-text.js';
+import { noSecretClaim } from './demo/secret-check.js';
+import { runStory } from './demo/story.js';
 
 const DATA_DIR = '.demo-data';
-rmSync(DATA_DIR, { recursive: true, force: true });
 
-const clients = await openSplitClients(splitLayout, {
-  primaryUrl: `pglite:./${DATA_DIR}/primary`,
-  dataUrl: `pglite:./${DATA_DIR}/data`,
-  splitMode: true,
-});
-try {
-  const report = await migrate(clients);
-  console.log(formatMigrationReport(report));
-  if (!report.ok) process.exit(1);
-  const counts = await seedSampleData({ primary: clients.primary.db, data: clients.data.db });
-  console.log('\nseeded:', counts);
-  for (const side of ['primary', 'data'] as const) {
-    const rows = await executeRows<{ schema: string; tables: number }>(
-      clients[side].db,
-      `select table_schema as schema, count(*)::int as tables from information_schema.tables
-       where table_schema in ('config','customer','workspace','reference') group by 1 order by 1`,
-    );
-    console.log(
-      `${side} (${clients[side].safeUrl}):`,
-      rows.map((r) => `${r.schema} (${r.tables} tables)`).join(', '),
-    );
-  }
-} finally {
-  await clients.close();
+const args = parseDemoArgs(process.argv.slice(2));
+if (args === undefined || args.help) {
+  (args ? process.stdout : process.stderr).write(USAGE);
+  process.exit(args ? 0 : 2);
 }
+
+const ci = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
+const narrator = new Narrator({
+  json: args.json,
+  tty: process.stdout.isTTY === true,
+  ci,
+  out: process.stdout,
+});
+narrator.line(
+  `multidb demo — ${args.pg ? 'real PostgreSQL clusters (--pg)' : 'embedded PGlite, no server'}${ci ? ' (CI)' : ''}`,
+);
+
+const { report: told, secrets } = await runStory({
+  mode: args.pg ? 'postgres' : 'pglite',
+  dataDir: DATA_DIR,
+  narrator,
+});
+const render = (report: DemoReport) => (args.json ? JSON.stringify(report, null, 2) : formatReport(report));
+
+// The last claim covers everything printed, including the report itself.
+const secretClaim = noSecretClaim(narrator.written() + render(told), secrets);
+const claims = [...told.claims, secretClaim];
+const failedClaims = claims.filter((c) => !c.held).map((c) => c.id);
+const report: DemoReport = {
+  ...told,
+  claims,
+  failedClaims,
+  ok: told.error === undefined && failedClaims.length === 0,
+};
+narrator.print(render(report));
+
+await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+// Exit now: an embedded database or a pool left half-closed after a failure must not keep the demo (or CI) alive.
+process.exit(report.ok ? 0 : 1);
