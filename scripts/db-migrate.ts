@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import { describeError, loadConfig, MultiDbError } from '@multidb/config';
+import { describeError, loadConfig, MultiDbError, redactText } from '@multidb/config';
 import { type ExampleLayout, splitLayout } from '@multidb/example-app';
 import {
   formatMigrationReport,
@@ -98,9 +98,13 @@ function fail(
   message: string,
   issues?: unknown,
 ): number {
+  // The message may quote the command line (a mistyped flag can hold a connection string): redacted.
+  const safe = redactText(message);
   if (json)
-    io.out(JSON.stringify({ ok: false, error: { type, message, ...(issues ? { issues } : {}) } }, null, 2));
-  else io.err(message);
+    io.out(
+      JSON.stringify({ ok: false, error: { type, message: safe, ...(issues ? { issues } : {}) } }, null, 2),
+    );
+  else io.err(safe);
   return code;
 }
 

@@ -7,6 +7,12 @@ interface IntentTable {
   readonly tiers: readonly (readonly RouterNode[])[];
   /** After the replica tiers: primary, DR, and (primary down) stale replicas, in order of preference. */
   readonly fallback: readonly RouterNode[];
+  /**
+   * Primary still marked healthy: the stale replicas it would hand over to once marked down. A read the primary
+   * just failed with a connection error goes there rather than failing (the primary is going away; its replicas'
+   * WAL receivers usually notice first, so they are out of rotation for lag before the primary is marked down).
+   */
+  readonly lastResort: readonly RouterNode[];
   /** The topology has replicas for this intent: serving it elsewhere is a failover. */
   readonly hasReplicas: boolean;
 }
@@ -64,6 +70,8 @@ export class RoutePlanner {
     for (const tier of table.tiers)
       for (const node of tier) if (node !== failed && reached(node, required)) return node;
     for (const node of table.fallback) if (node !== failed && reached(node, required)) return node;
+    if (failed === this.primary)
+      for (const node of table.lastResort) if (reached(node, required)) return node;
     return undefined;
   }
 
@@ -87,17 +95,17 @@ export class RoutePlanner {
       intent === 'read' ? [] : replicas.filter((n) => !own.includes(n) && n.intents.includes('read'));
     const hasReplicas = own.length + read.length > 0;
     const primary = this.primary;
-    if (this.#forced) return { tiers: [], fallback: [primary], hasReplicas };
+    if (this.#forced) return { tiers: [], fallback: [primary], lastResort: [], hasReplicas };
     const eligible = (node: RouterNode) => node.healthy && node.lagOk;
     const tiers = [own.filter(eligible), read.filter(eligible)].filter((tier) => tier.length > 0);
     const dr = this.#nodes.filter((n) => n.role === 'dr' && n.intents.includes(intent) && eligible(n));
-    if (primary.healthy) return { tiers, fallback: [primary, ...dr], hasReplicas };
     const stale = this.#staleWhenPrimaryDown
       ? [...own, ...read, ...this.#nodes.filter((n) => n.role === 'dr' && n.intents.includes(intent))].filter(
           (node) => node.healthy && !node.lagOk,
         )
       : [];
-    return { tiers, fallback: [...dr, ...stale, primary], hasReplicas };
+    if (primary.healthy) return { tiers, fallback: [primary, ...dr], lastResort: stale, hasReplicas };
+    return { tiers, fallback: [...dr, ...stale, primary], lastResort: [], hasReplicas };
   }
 }
 

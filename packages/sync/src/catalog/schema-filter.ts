@@ -6,9 +6,13 @@ export interface SchemaFilter {
   readonly excludeSchemas?: readonly string[];
 }
 
-/** Our own state (`multidb_sync`, dual-write outboxes under `multidb_*`) and drizzle-kit's migration journal. */
+/**
+ * Our own state (`multidb_sync`; dual-write's outbox, dead letters and fence in `multidb`, its default schema, or
+ * `multidb_*`) and drizzle-kit's migration journal: never copied or compared (the outbox exists on the primary
+ * only, the fence on the backup only).
+ */
 export function isBookkeepingSchema(schema: string): boolean {
-  return schema.startsWith('multidb_') || schema === 'drizzle';
+  return schema === 'multidb' || schema.startsWith('multidb_') || schema === 'drizzle';
 }
 
 export function schemaSelected(schema: string, filter: SchemaFilter): boolean {

@@ -1,0 +1,44 @@
+import { expect, test } from 'vitest';
+import { createDbRouter, type DbRouter } from '../src/index.js';
+import { servedBy, useInMemoryCluster } from './support/in-memory-cluster.js';
+import type { TestSchema } from './support/test-schema.js';
+
+// Found by the chaos suite (primary stopped under a read load): when a primary shuts down, its replicas' WAL
+// receivers disconnect first, so they leave the rotation (lag unknown) while the primary is still marked healthy.
+// A read sent to the dying primary then had nowhere to go and failed.
+const suite = useInMemoryCluster(['replica']);
+
+async function disconnectedReplicaRouter(staleReadsWhenPrimaryDown: boolean): Promise<DbRouter<TestSchema>> {
+  const router = createDbRouter<TestSchema>({
+    primary: suite.cluster.primary,
+    replicas: [suite.cluster.spec('replica')],
+    health: { background: false, failuresToDown: 2, successesToUp: 2 },
+    lag: { maxSeconds: 30, staleReadsWhenPrimaryDown },
+  });
+  suite.track(router);
+  await router.checkHealth();
+  suite.cluster.replica('replica').disconnectReceiver();
+  await router.checkHealth();
+  expect(router.getHealthStatus().nodes.map((n) => [n.name, n.healthy, n.inRotation])).toEqual([
+    ['primary', true, true],
+    ['replica', true, false],
+  ]);
+  return router;
+}
+
+test('a read the primary fails with a connection error, before it is marked down, is served by a stale replica', async () => {
+  const router = await disconnectedReplicaRouter(true);
+  expect(await servedBy(router.getClient('read'))).toBe('primary');
+  suite.cluster.primarySwitch.stop();
+  expect(await servedBy(router.getClient('read'))).toBe('replica');
+  expect(await servedBy(router.getClient('analytics'))).toBe('replica');
+  expect(router.getMetrics().retries).toBe(2);
+  // A token the stale replica has not provably reached still cannot be served there.
+  await expect(servedBy(router.getClient('read', { token: 'v1.ffffffffffffff00' }))).rejects.toThrow();
+});
+
+test('with staleReadsWhenPrimaryDown: false the read still fails', async () => {
+  const router = await disconnectedReplicaRouter(false);
+  suite.cluster.primarySwitch.stop();
+  await expect(servedBy(router.getClient('read'))).rejects.toThrow();
+});

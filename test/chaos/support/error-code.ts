@@ -1,0 +1,24 @@
+import { MultiDbError } from '@multidb/config';
+
+/**
+ * A stable name for an error: a `MultiDbError` code, else the innermost driver/SQLSTATE code (Drizzle wraps
+ * driver errors in `DrizzleQueryError`, the code is on `.cause`), else the error's class name.
+ */
+export function errorCode(error: unknown): string {
+  if (error instanceof MultiDbError) return error.code;
+  let found: string | undefined;
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && current !== null && typeof current === 'object'; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') found = code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return found ?? (error instanceof Error ? error.constructor.name : typeof error);
+}
+
+/** `{ code: count }` of a list of failures, for the report. */
+export function countByCode(failures: readonly { readonly code: string }[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const { code } of failures) counts[code] = (counts[code] ?? 0) + 1;
+  return counts;
+}
