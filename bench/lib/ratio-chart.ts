@@ -19,7 +19,8 @@ export function ratioChart(ratios: readonly (Ratio & { area: string })[]): strin
     ].join('');
   });
   const height = 40 + ratios.length * rowHeight;
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${labelWidth + plotWidth + 80}" height="${height}" font-family="sans-serif" font-size="12">
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${labelWidth + plotWidth + 80}" height="${height}" font-family="sans-serif" font-size="12" role="img" aria-labelledby="ratios-title">
+<title id="ratios-title">Benchmark ratios to their anchors, with goals</title>
 <text x="8" y="16" font-weight="bold">Ratio to the anchor (bar), goal (dashed line); green = goal met</text>
 <line x1="${x(1).toFixed(1)}" x2="${x(1).toFixed(1)}" y1="24" y2="${height}" stroke="#999"/>
 ${rows.join('\n')}

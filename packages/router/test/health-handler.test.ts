@@ -1,5 +1,5 @@
 import { connect, MultiDbError } from '@multidb/config';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { createDbRouter, createHealthHandler, type DbRouter, type HealthDetail } from '../src/index.js';
 import { useInMemoryCluster } from './support/in-memory-cluster.js';
 import type { TestSchema } from './support/test-schema.js';

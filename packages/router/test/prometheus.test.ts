@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { MultiDbError } from '@multidb/config';
 import { Registry } from 'prom-client';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { createDbRouter, type DbRouter, prometheusMetrics } from '../src/index.js';
 import { useInMemoryCluster } from './support/in-memory-cluster.js';
 import { type TestSchema, users } from './support/test-schema.js';

@@ -1,7 +1,7 @@
 import { MultiDbError } from '@multidb/config';
 import { is } from 'drizzle-orm';
 import { PgDatabase } from 'drizzle-orm/pg-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import {
   createDbRouter,
   type DbRouter,
