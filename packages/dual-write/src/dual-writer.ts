@@ -1,5 +1,6 @@
 import { type AnyPgDatabase, MultiDbError } from '@multidb/config';
 import type { PgTable } from 'drizzle-orm/pg-core';
+import { defaultApplyTimeoutMs, withApplyDeadline } from './apply/apply-deadline.js';
 import { drizzleTarget, type Row } from './apply/drizzle-target.js';
 import { wrapDatabase } from './capture/wrap-database.js';
 import { durableContext, memoryContext } from './capture/writer-contexts.js';
@@ -38,6 +39,12 @@ export interface DualWriterOptions {
    * none here; prefer setting them on the backup connection (e.g. postgres.js `connection: { statement_timeout }`).
    */
   readonly statementTimeoutMs?: number;
+  /**
+   * Client-side bound of one backup batch, in ms: past it the batch is abandoned as `BackupTimeout` (its rows are
+   * held and retried) and its transaction is fenced so it cannot commit late. This is what notices a backup that
+   * accepts connections but never answers. Default `statementTimeoutMs + 5000`, or 30 000; 0 disables it.
+   */
+  readonly applyTimeoutMs?: number;
   /** Dead letters kept in memory (older ones go to the overflow ledger). Default 1000. */
   readonly maxDeadLetters?: number;
   /** Distinct keys the overflow ledger keeps before flagging a table for a full sync. Default 100 000. */
@@ -106,7 +113,10 @@ function memoryWriter(options: DualWriterOptions, shared: Shared, timing: Timing
     onEvict: (letter) => ledger.record(letter.changes, (c) => c.table.keyValues(c.row as Row)),
   });
   const queue = new BackupQueue({
-    target: drizzleTarget(options.backup, { statementTimeoutMs: options.statementTimeoutMs }),
+    target: withApplyDeadline(
+      drizzleTarget(options.backup, { statementTimeoutMs: options.statementTimeoutMs }),
+      options.applyTimeoutMs ?? defaultApplyTimeoutMs(options.statementTimeoutMs),
+    ),
     maxDepth: options.maxDepth ?? 10_000,
     batchSize: options.batchSize ?? 500,
     lingerMs: options.lingerMs ?? DEFAULT_LINGER_MS,
@@ -170,6 +180,7 @@ function durableWriter(options: DualWriterOptions, shared: Shared, timing: Timin
           lingerMs: options.lingerMs,
           retryDelaysMs: options.retryDelaysMs,
           statementTimeoutMs: options.statementTimeoutMs,
+          applyTimeoutMs: options.applyTimeoutMs,
           logger: options.logger,
           clock: timing.now,
           sleep: timing.sleep,

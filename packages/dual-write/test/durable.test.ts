@@ -122,6 +122,30 @@ describe('durable mode: the outbox', () => {
 });
 
 describe('durable mode: drainers', () => {
+  it('rounds never overlap: a flush during the background loop reads each entry once', async () => {
+    const d = drainer({ pollIntervalMs: 5, lingerMs: 0 });
+    for (let i = 0; i < 20; i++) await db.insert(counters).values({ name: `r${i}`, n: i });
+    // Two rounds asked for at once (a flush and the loop, or two flushes) share the work instead of both reading,
+    // applying and settling the same batch: a slower one would write its stale rows over newer ones.
+    const rounds = await Promise.all([d.drainOnce(), d.drainOnce(), d.drainOnce()]);
+    expect(rounds.map((r) => r.read)).toEqual([20, 0, 0]);
+    expect(d.metrics().applied).toBe(20);
+
+    d.start();
+    const writes = (async () => {
+      for (let i = 0; i < 60; i++)
+        await db
+          .update(counters)
+          .set({ n: 1000 + i })
+          .where(eq(counters.name, 'r0'));
+    })();
+    const flushes = Promise.all([d.flush(10_000), d.flush(10_000)]);
+    await writes;
+    expect(await flushes).toEqual([true, true]);
+    expect(await d.flush(10_000)).toBe(true);
+    await expectTablesEqual(pair.primary.db, pair.backup.db, allTables);
+  });
+
   it('exactly one of two drainers leads; the other takes over when it stops', async () => {
     const first = drainer({ pollIntervalMs: 10 });
     const second = drainer({ pollIntervalMs: 10 });

@@ -1,4 +1,5 @@
 import type { TableMeta } from '../table-meta.js';
+import type { ApplyDeadline } from './apply-deadline.js';
 
 export type ChangeOp = 'upsert' | 'delete';
 
@@ -32,9 +33,12 @@ export interface Step<R> {
   readonly rows: readonly R[];
 }
 
-/** Applies steps to the backup, in order, inside ONE backup transaction; rejects if any fails. */
+/**
+ * Applies steps to the backup, in order, inside ONE backup transaction; rejects if any fails. With a `deadline`
+ * (see `apply-deadline.ts`), the transaction calls `deadline.check()` before each statement and before COMMIT.
+ */
 export interface BackupTarget<R> {
-  apply(steps: readonly Step<R>[]): Promise<void>;
+  apply(steps: readonly Step<R>[], deadline?: ApplyDeadline): Promise<void>;
 }
 
 export function unitKeys<R>(unit: ChangeUnit<R>): string[] {

@@ -24,7 +24,7 @@ const MAX_PARAMETERS = 60_000;
 export function drizzleTarget(backup: AnyPgDatabase, options: TargetOptions = {}): BackupTarget<Row> {
   const timeoutMs = options.statementTimeoutMs ?? 0;
   return {
-    async apply(steps) {
+    async apply(steps, deadline) {
       const queries: Query[] = [];
       for (const step of steps) {
         const statement = statementsFor(step.table);
@@ -37,14 +37,19 @@ export function drizzleTarget(backup: AnyPgDatabase, options: TargetOptions = {}
       }
       const run = (db: AnyPgDatabase, query: Query) =>
         db._.session.prepareQuery(query, undefined, undefined, false).execute();
-      // One statement is atomic by itself: no BEGIN/COMMIT round trips.
-      if (queries.length === 1 && timeoutMs <= 0) {
+      // One statement is atomic by itself: no BEGIN/COMMIT round trips, unless a deadline must be able to
+      // stop it from committing late.
+      if (queries.length === 1 && timeoutMs <= 0 && deadline === undefined) {
         await run(backup, queries[0] as Query);
         return;
       }
       await backup.transaction(async (tx) => {
         await setLocalTimeouts(tx, timeoutMs);
-        for (const query of queries) await run(tx, query);
+        for (const query of queries) {
+          deadline?.check();
+          await run(tx, query);
+        }
+        deadline?.check();
       });
     },
   };

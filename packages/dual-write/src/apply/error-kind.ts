@@ -11,6 +11,20 @@ export function isTransientError(error: unknown): boolean {
   return false;
 }
 
+/**
+ * Whether the error says the connection itself is gone (socket closed or reset, server shutting down), as opposed
+ * to a statement that failed on a live session.
+ */
+export function isConnectionLost(error: unknown): boolean {
+  for (let current = error, depth = 0; current !== undefined && current !== null && depth < 8; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && (CONNECTION_LOST_CODES.has(code) || /^(08|57P0)[0-9A-Z]+$/.test(code)))
+      return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 /** The SQLSTATE (or driver code) of the innermost error that has one, for dead-letter records and logs. */
 export function errorCode(error: unknown): string | undefined {
   let found: string | undefined;
@@ -30,19 +44,22 @@ const TRANSIENT_SQLSTATES = new Set([
   '53300', // too_many_connections
 ]);
 const TRANSIENT_SQLSTATE_CLASSES = ['08', '57P', '53']; // connection, shutdown / cannot connect now, resources
-const TRANSIENT_DRIVER_CODES = new Set([
-  'ECONNREFUSED',
+const CONNECTION_LOST_CODES = new Set([
   'ECONNRESET',
-  'ETIMEDOUT',
   'EPIPE',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+]);
+const TRANSIENT_DRIVER_CODES = new Set([
+  ...CONNECTION_LOST_CODES,
+  'ECONNREFUSED',
+  'ETIMEDOUT',
   'EHOSTUNREACH',
   'ENETUNREACH',
   'ENOTFOUND',
   'EAI_AGAIN',
   'CONNECT_TIMEOUT',
-  'CONNECTION_CLOSED',
-  'CONNECTION_ENDED',
-  'CONNECTION_DESTROYED',
   'CONNECTION_REFUSED',
   'BackupTimeout',
 ]);

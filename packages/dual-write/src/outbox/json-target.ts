@@ -22,16 +22,18 @@ const ROWS_PER_STATEMENT = 1000;
  */
 export function jsonTarget(backup: AnyPgDatabase, options: JsonTargetOptions): BackupTarget<string> {
   return {
-    async apply(steps) {
+    async apply(steps, deadline) {
       await backup.transaction(async (tx) => {
         await setLocalTimeouts(tx, options.statementTimeoutMs);
         await checkFence(tx, options);
         for (const step of steps) {
           for (let start = 0; start < step.rows.length; start += ROWS_PER_STATEMENT) {
             const rows = step.rows.slice(start, start + ROWS_PER_STATEMENT);
+            deadline?.check();
             await runReusable(tx, statementFor({ ...step, rows }));
           }
         }
+        deadline?.check();
       });
     },
   };

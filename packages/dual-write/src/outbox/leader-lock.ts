@@ -1,4 +1,5 @@
 import { type AnyPgDatabase, MultiDbError } from '@multidb/config';
+import { isConnectionLost } from '../apply/error-kind.js';
 
 /** Who may drain the outbox. Exactly one holder at a time; a dead holder's lock frees itself. */
 export interface LeaderLock {
@@ -45,12 +46,19 @@ export function advisoryLeaderLock(
 }
 
 function postgresJsLock(client: PostgresJsClient, [classId, objId]: readonly [number, number]): LeaderLock {
-  let session: ReservedSql | undefined;
-  const drop = () => {
-    try {
-      session?.release();
-    } catch {
-      // The connection is already gone.
+  let session: { readonly sql: ReservedSql; readonly pid: unknown } | undefined;
+  /**
+   * Forgets the session. A session whose connection broke is NOT released: postgres.js has already put that
+   * connection back in its closed queue (or reconnected it for the pool), and releasing it again would hand the
+   * pool a connection in a state it does not expect.
+   */
+  const forget = (release: boolean) => {
+    if (release) {
+      try {
+        session?.sql.release();
+      } catch {
+        // The connection is already gone.
+      }
     }
     session = undefined;
   };
@@ -59,13 +67,15 @@ function postgresJsLock(client: PostgresJsClient, [classId, objId]: readonly [nu
       if (session !== undefined) return true;
       const reserved = await client.reserve();
       try {
-        const [row] = await reserved`select pg_try_advisory_lock(${classId}::int, ${objId}::int) as ok`;
+        const [row] =
+          await reserved`select pg_try_advisory_lock(${classId}::int, ${objId}::int) as ok, pg_backend_pid() as pid`;
         if (row?.ok === true) {
-          session = reserved;
+          session = { sql: reserved, pid: row.pid };
           return true;
         }
-      } catch {
+      } catch (error) {
         // Treated as "not acquired"; the next round tries again.
+        if (isConnectionLost(error)) return false;
       }
       reserved.release();
       return false;
@@ -73,21 +83,25 @@ function postgresJsLock(client: PostgresJsClient, [classId, objId]: readonly [nu
     async check() {
       if (session === undefined) return false;
       try {
-        await session`select 1`;
-        return true;
-      } catch {
-        drop();
+        // The lock lives in one backend: a reconnected connection (another pid) no longer holds it.
+        const [row] = await session.sql`select pg_backend_pid() as pid`;
+        if (row?.pid === session.pid) return true;
+        forget(false);
+        return false;
+      } catch (error) {
+        forget(!isConnectionLost(error));
         return false;
       }
     },
     async release() {
       if (session === undefined) return;
       try {
-        await session`select pg_advisory_unlock(${classId}::int, ${objId}::int)`;
-      } catch {
+        await session.sql`select pg_advisory_unlock(${classId}::int, ${objId}::int)`;
+        forget(true);
+      } catch (error) {
         // A dead session has released the lock already.
+        forget(!isConnectionLost(error));
       }
-      drop();
     },
   };
 }

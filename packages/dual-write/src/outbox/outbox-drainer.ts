@@ -1,4 +1,5 @@
 import { type AnyPgDatabase, describeError } from '@multidb/config';
+import { defaultApplyTimeoutMs, withApplyDeadline } from '../apply/apply-deadline.js';
 import { countChanges } from '../apply/change.js';
 import { errorCode, isTransientError } from '../apply/error-kind.js';
 import { type ApplyReport, applyIsolating } from '../apply/isolating-apply.js';
@@ -28,6 +29,8 @@ export interface OutboxDrainerOptions {
   readonly lingerMs?: number;
   readonly retryDelaysMs?: readonly number[];
   readonly statementTimeoutMs?: number;
+  /** Client-side bound of one backup batch (see `DualWriterOptions.applyTimeoutMs`). */
+  readonly applyTimeoutMs?: number;
   /** Default: `pg_try_advisory_lock` on a dedicated primary connection. */
   readonly lock?: LeaderLock;
   readonly logger?: DualWriteLogger;
@@ -71,6 +74,7 @@ export class OutboxDrainer {
   #statusAt = Number.NEGATIVE_INFINITY;
   #outageFailures = 0;
   #running: Promise<void> | undefined;
+  #lastRound: Promise<unknown> = Promise.resolve();
   #stopping = false;
   #wake: (() => void) | undefined;
 
@@ -89,11 +93,14 @@ export class OutboxDrainer {
     this.#batchSize = options.batchSize ?? 500;
     this.#pollMs = options.pollIntervalMs ?? 1000;
     this.#lingerMs = options.lingerMs ?? 5;
-    this.#target = jsonTarget(options.backup, {
-      names,
-      epoch: () => this.#leadership.epoch,
-      statementTimeoutMs: options.statementTimeoutMs,
-    });
+    this.#target = withApplyDeadline(
+      jsonTarget(options.backup, {
+        names,
+        epoch: () => this.#leadership.epoch,
+        statementTimeoutMs: options.statementTimeoutMs,
+      }),
+      options.applyTimeoutMs ?? defaultApplyTimeoutMs(options.statementTimeoutMs),
+    );
   }
 
   get isLeader(): boolean {
@@ -113,6 +120,7 @@ export class OutboxDrainer {
     this.#stopping = true;
     this.#wake?.();
     await this.#running;
+    await this.#lastRound;
     await this.#leadership.stepDown();
   }
 
@@ -132,20 +140,47 @@ export class OutboxDrainer {
     return this.#status;
   }
 
-  /** Drains until the outbox is empty; `false` if this drainer is not the leader or on timeout. */
+  /**
+   * Resolves `true` once the outbox is empty, whoever drained it: this drainer takes rounds while it leads (or
+   * can win the lead), otherwise it waits for the leader. A broken primary connection (e.g. just after a primary
+   * restart) is waited out. `false` on timeout.
+   */
   async flush(timeoutMs = 60_000): Promise<boolean> {
     const deadline = this.#timing.now() + timeoutMs;
     while (this.#timing.now() < deadline) {
-      const round = await this.drainOnce();
-      if (!round.leader) return false;
-      if (round.read === 0) return true;
-      if (round.applied + round.deadLettered === 0) await this.#timing.sleep(round.waitMs ?? this.#pollMs);
+      let round: DrainRound;
+      try {
+        round = await this.drainOnce();
+        if (!round.leader && (await this.#store.status()).pending === 0) return true;
+      } catch (error) {
+        if (!isTransientError(error)) throw error;
+        this.#counters.lastError = describeError(error);
+        await this.#timing.sleep(Math.min(this.#pollMs, Math.max(0, deadline - this.#timing.now())));
+        continue;
+      }
+      if (round.leader && round.read === 0) return true;
+      if (!round.leader) await this.#timing.sleep(this.#pollMs);
+      else if (round.applied + round.deadLettered === 0)
+        await this.#timing.sleep(round.waitMs ?? this.#pollMs);
     }
     return false;
   }
 
-  /** One round: claim the lead, read a batch, apply it, clean up. */
-  async drainOnce(): Promise<DrainRound> {
+  /**
+   * One round: claim the lead, read a batch, apply it, clean up. Rounds never overlap: a call made while the
+   * background loop (or another caller) is mid-round waits for it, so two rounds never apply the same entries
+   * or settle each other's results.
+   */
+  drainOnce(): Promise<DrainRound> {
+    const round = this.#lastRound.then(
+      () => this.#round(),
+      () => this.#round(),
+    );
+    this.#lastRound = round.catch(() => undefined);
+    return round;
+  }
+
+  async #round(): Promise<DrainRound> {
     const claim = await this.#leadership.claim();
     if (!claim.leading) return NOT_LEADER;
     if (claim.fresh) this.#states.clear();

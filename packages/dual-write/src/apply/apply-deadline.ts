@@ -1,0 +1,58 @@
+import { MultiDbError } from '@multidb/config';
+import type { BackupTarget, Step } from './change.js';
+
+/**
+ * The client-side deadline of one backup apply. A server-side `statement_timeout` cannot fire when the server
+ * never sees the statement (a black-holed network, a frozen connection), so the apply is abandoned here after
+ * `ms`, and the target's transaction is fenced: `check()` is called before every statement and before COMMIT, so
+ * a transaction whose bytes arrive after the deadline (the network healed) rolls back instead of committing its
+ * now-stale rows over newer ones applied meanwhile on another connection.
+ */
+export interface ApplyDeadline {
+  readonly expired: boolean;
+  /** Throws `BackupTimeout` once the deadline has passed. */
+  check(): void;
+}
+
+export const NO_DEADLINE: ApplyDeadline = Object.freeze({ expired: false, check() {} });
+
+export function backupTimeout(ms: number): MultiDbError {
+  return new MultiDbError('BackupTimeout', `the backup did not complete a batch within ${ms} ms`, {
+    timeoutMs: ms,
+  });
+}
+
+/** `target` with every apply bounded by `ms` (0 or less: unbounded). The error is transient: rows are held. */
+export function withApplyDeadline<R>(target: BackupTarget<R>, ms: number): BackupTarget<R> {
+  if (!(ms > 0)) return target;
+  return {
+    apply(steps: readonly Step<R>[]) {
+      let expired = false;
+      const deadline: ApplyDeadline = {
+        get expired() {
+          return expired;
+        },
+        check() {
+          if (expired) throw backupTimeout(ms);
+        },
+      };
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          expired = true;
+          reject(backupTimeout(ms));
+        }, ms);
+        timer.unref?.();
+      });
+      const applied = target.apply(steps, deadline);
+      // The abandoned apply settles later (or never); its outcome no longer matters.
+      applied.catch(() => {});
+      return Promise.race([applied, timedOut]).finally(() => clearTimeout(timer));
+    },
+  };
+}
+
+/** Default client-side bound of one backup apply: past the server's own timeouts, so those fire first. */
+export function defaultApplyTimeoutMs(statementTimeoutMs: number | undefined): number {
+  return statementTimeoutMs !== undefined && statementTimeoutMs > 0 ? statementTimeoutMs + 5000 : 30_000;
+}
