@@ -20,6 +20,8 @@ const RESET_MS = 2000;
 const BLACKHOLE_MS = 5000;
 const CONNECT_TIMEOUT_S = 1;
 const STATEMENT_TIMEOUT_MS = 2000;
+// Client-side bound of a backup batch: what notices a frozen connection (the server never sees the statement).
+const APPLY_TIMEOUT_MS = 3000;
 const LOCK_MS = 4000;
 
 let proxy: FaultProxy;
@@ -28,7 +30,7 @@ const fixture = useChaosCluster({}, async (cluster) => {
   return {
     backupUrl: proxy.proxiedUrl(cluster.backupUrl),
     backupConnectTimeout: CONNECT_TIMEOUT_S,
-    writer: { statementTimeoutMs: STATEMENT_TIMEOUT_MS },
+    writer: { statementTimeoutMs: STATEMENT_TIMEOUT_MS, applyTimeoutMs: APPLY_TIMEOUT_MS },
   };
 });
 // Registered after the fixture's, so it runs first: the app closes through a healed (then closed) proxy.
@@ -116,7 +118,7 @@ it('latency, resets and black holes between app and backup: primary unaffected, 
       id: 6,
       scenario: 'Backup network faults through a TCP proxy (memory mode)',
       load: `${workload.writes.toLocaleString('en-US')} mixed writes (4 workers) + ${workload.reads.toLocaleString('en-US')} reads`,
-      faults: `+${LATENCY_MS} ms each way for ${PHASE_WRITES} writes; black hole ${ms(BLACKHOLE_MS)} from a working state; connections reset for ${ms(RESET_MS)}; black hole ${ms(BLACKHOLE_MS)} after the resets (${blackholed} connections accepted and never answered); a backup table locked for ${ms(LOCK_MS)}; backup connect_timeout ${CONNECT_TIMEOUT_S} s, statementTimeoutMs ${STATEMENT_TIMEOUT_MS}`,
+      faults: `+${LATENCY_MS} ms each way for ${PHASE_WRITES} writes; black hole ${ms(BLACKHOLE_MS)} from a working state; connections reset for ${ms(RESET_MS)}; black hole ${ms(BLACKHOLE_MS)} after the resets (${blackholed} connections accepted and never answered); a backup table locked for ${ms(LOCK_MS)}; backup connect_timeout ${CONNECT_TIMEOUT_S} s, statementTimeoutMs ${STATEMENT_TIMEOUT_MS}, applyTimeoutMs ${APPLY_TIMEOUT_MS}`,
       errors: `primary: ${workload.failedWrites.length} writes, ${workload.failedReads.length} reads failed; backup: ${faultPhases
         .map(([name, f]) => `${name} [${f.errors.join(', ') || 'none'}]`)
         .join(', ')}; ${describeBacklog(backlog)}`,

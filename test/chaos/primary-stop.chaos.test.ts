@@ -58,7 +58,8 @@ it('primary stopped: writes fail fast with a typed error, reads keep being serve
 
   // Writes in flight when the stop began fail too: every failure ended after it.
   const outageFailures = workload.failedWrites;
-  const untyped = outageFailures.filter((f) => !isConnectionCode(f.code));
+  // Typed: the router's PrimaryUnavailable, carrying the driver's connection error.
+  const untyped = outageFailures.filter((f) => !isPrimaryUnavailable(f.code));
   const slowestFailMs = Math.max(0, ...outageFailures.map((f) => f.ms));
   const readsDuringOutage = reads.latency.count('outage');
   const servedDuringOutage = ['replica', 'dr', 'primary']
@@ -74,7 +75,7 @@ it('primary stopped: writes fail fast with a typed error, reads keep being serve
       scenario: 'Primary stopped and restarted (durable mode)',
       load: `${workload.writes.toLocaleString('en-US')} mixed writes (3 workers), ${reads.reads.toLocaleString('en-US')} reads (3 readers; replica + DR)`,
       faults: `primary \`pg_ctl stop -m fast\` (${ms(stopMs)}) for ${ms(OUTAGE_MS)} + restart (${ms(startMs)}); router connect timeout ${CONNECT_TIMEOUT_S} s`,
-      errors: `${outageFailures.length} writes failed during the outage, all connection errors (${JSON.stringify(countByCode(outageFailures))}), none before it; ${reads.failures.length} failed reads`,
+      errors: `${outageFailures.length} writes failed during the outage, all PrimaryUnavailable with the driver's connection error (${JSON.stringify(countByCode(outageFailures))}), none before it; ${reads.failures.length} failed reads`,
       rowsLost: `${drift.missing}`,
       driftAfter: describeDrift(drift),
       timings: `primary marked down ${ms(downMs)} after the stop returned; failed writes took at most ${ms(slowestFailMs)} (p99 ${ms(
@@ -97,6 +98,7 @@ it('primary stopped: writes fail fast with a typed error, reads keep being serve
   expectNoDrift(drift);
 });
 
-function isConnectionCode(code: string): boolean {
-  return isConnectionError({ code });
+function isPrimaryUnavailable(code: string): boolean {
+  const [typed, driverCode = ''] = code.split(':');
+  return typed === 'PrimaryUnavailable' && isConnectionError({ code: driverCode });
 }

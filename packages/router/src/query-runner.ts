@@ -1,4 +1,4 @@
-import { type Intent, MultiDbError, type ReadIntent } from '@multidb/config';
+import { describeError, type Intent, MultiDbError, type ReadIntent } from '@multidb/config';
 import type { PgTransactionConfig } from 'drizzle-orm/pg-core';
 import { isConnectionError, isRetryableRead } from './connection-errors.js';
 import type { ConsistencyScopes } from './consistency-scope.js';
@@ -136,6 +136,7 @@ export class RouterQueryRunner implements QueryRunner {
       const connection = isConnectionError(error);
       metrics.finished(node.index, clock.now() - start, connection ? 'connection' : 'error');
       if (connection && node.health.recordFailure(clock.now(), error, false)) this.#d.onHealthChange();
+      if (connection && write && node.role === 'primary') throw primaryUnavailable(node, error);
       throw error;
     } finally {
       if (scope !== undefined) scope.pendingWrites--;
@@ -145,4 +146,29 @@ export class RouterQueryRunner implements QueryRunner {
   #assertOpen(): void {
     if (this.#d.closed()) throw new MultiDbError('RouterClosed', 'the database router is closed');
   }
+}
+
+/**
+ * A write (or transaction) that failed because the primary cannot be reached: one typed error for every driver
+ * code (refused, reset, timed out, shutting down), the driver's error kept as `cause`. Not retried: if the
+ * connection broke mid-statement, whether the write was applied is unknown.
+ */
+function primaryUnavailable(node: RouterNode, error: unknown): MultiDbError {
+  return new MultiDbError(
+    'PrimaryUnavailable',
+    `the primary (${node.name}) cannot be reached; the write was not retried (if the connection broke mid-statement its outcome is unknown): ${describeError(error)}`,
+    { node: node.name, driverCode: innermostCode(error) },
+    { cause: error },
+  );
+}
+
+function innermostCode(error: unknown): string | undefined {
+  let found: string | undefined;
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && current !== null && typeof current === 'object'; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') found = code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return found;
 }

@@ -1,7 +1,8 @@
+import { MultiDbError } from '@multidb/config';
 import { expect, test } from 'vitest';
-import { createDbRouter, type DbRouter } from '../src/index.js';
+import { createDbRouter, type DbRouter, isConnectionError } from '../src/index.js';
 import { servedBy, useInMemoryCluster } from './support/in-memory-cluster.js';
-import type { TestSchema } from './support/test-schema.js';
+import { type TestSchema, users } from './support/test-schema.js';
 
 // Found by the chaos suite (primary stopped under a read load): when a primary shuts down, its replicas' WAL
 // receivers disconnect first, so they leave the rotation (lag unknown) while the primary is still marked healthy.
@@ -41,4 +42,36 @@ test('with staleReadsWhenPrimaryDown: false the read still fails', async () => {
   const router = await disconnectedReplicaRouter(false);
   suite.cluster.primarySwitch.stop();
   await expect(servedBy(router.getClient('read'))).rejects.toThrow();
+});
+
+test('a write the primary cannot take fails with a typed PrimaryUnavailable error (driver error as cause), not retried', async () => {
+  const router = createDbRouter<TestSchema>({
+    primary: suite.cluster.primary,
+    replicas: [suite.cluster.spec('replica')],
+    health: { background: false },
+  });
+  suite.track(router);
+  suite.cluster.primarySwitch.stop();
+  const write = router.getClient('write').insert(users).values({ name: 'x', email: 'x@x' });
+  const error = await write.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(MultiDbError);
+  expect(error).toMatchObject({ code: 'PrimaryUnavailable', context: { node: 'primary' } });
+  expect(isConnectionError(error)).toBe(true);
+  expect((error as Error).cause).toBeDefined();
+  const tx = await router
+    .withTransaction(async (t) => t.insert(users).values({ name: 'y', email: 'y@y' }))
+    .then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+  expect(tx).toMatchObject({ code: 'PrimaryUnavailable' });
+  expect(router.getMetrics().retries).toBe(0);
+  // A statement error on a reachable primary is not turned into PrimaryUnavailable.
+  suite.cluster.primarySwitch.start();
+  await expect(router.getClient('write').execute('select * from no_such_table')).rejects.not.toMatchObject({
+    code: 'PrimaryUnavailable',
+  });
 });

@@ -1,11 +1,15 @@
 import { MultiDbError } from '@multidb/config';
 
 /**
- * A stable name for an error: a `MultiDbError` code, else the innermost driver/SQLSTATE code (Drizzle wraps
- * driver errors in `DrizzleQueryError`, the code is on `.cause`), else the error's class name.
+ * A stable name for an error: a `MultiDbError` code (with the driver code it carries, `PrimaryUnavailable:ECONNREFUSED`),
+ * else the innermost driver/SQLSTATE code (Drizzle wraps driver errors in `DrizzleQueryError`, the code is on
+ * `.cause`), else the error's class name.
  */
 export function errorCode(error: unknown): string {
-  if (error instanceof MultiDbError) return error.code;
+  if (error instanceof MultiDbError) {
+    const driverCode = error.context.driverCode;
+    return typeof driverCode === 'string' ? `${error.code}:${driverCode}` : error.code;
+  }
   let found: string | undefined;
   let current: unknown = error;
   for (let depth = 0; depth < 6 && current !== null && typeof current === 'object'; depth++) {

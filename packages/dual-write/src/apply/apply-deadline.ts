@@ -17,9 +17,13 @@ export interface ApplyDeadline {
 export const NO_DEADLINE: ApplyDeadline = Object.freeze({ expired: false, check() {} });
 
 export function backupTimeout(ms: number): MultiDbError {
-  return new MultiDbError('BackupTimeout', `the backup did not complete a batch within ${ms} ms`, {
-    timeoutMs: ms,
-  });
+  return new MultiDbError(
+    'BackupTimeout',
+    `backup batch timed out (BackupTimeout): no answer within ${ms} ms`,
+    {
+      timeoutMs: ms,
+    },
+  );
 }
 
 /** `target` with every apply bounded by `ms` (0 or less: unbounded). The error is transient: rows are held. */
