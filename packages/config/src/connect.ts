@@ -108,6 +108,7 @@ function openPostgres<TSchema extends Record<string, unknown>>(
     max: options.max ?? 10,
     connect_timeout: options.connectTimeout ?? 10,
     onnotice: () => {},
+    backoff: reconnectBackoff,
     ...options.postgres,
   });
   const db = drizzlePostgres({
@@ -120,6 +121,15 @@ function openPostgres<TSchema extends Record<string, unknown>>(
     await client.unsafe(script).simple();
   };
   return makeHandle(db, 'postgres', parsed.safeUrl, undefined, exec, () => client.end({ timeout: 5 }));
+}
+
+/**
+ * Seconds before postgres.js reconnects after its `retries`-th failed attempt: 0.1, 0.2, 0.4 ... capped at 2 s.
+ * postgres.js's own default grows to 20 s, so a database back from a few seconds' outage would stay unused
+ * (queries queued behind the wait) for up to that long.
+ */
+function reconnectBackoff(retries: number): number {
+  return Math.min(0.05 * 2 ** retries, 2);
 }
 
 function makeHandle<TSchema extends Record<string, unknown>>(
