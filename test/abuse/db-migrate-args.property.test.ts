@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:net';
+import { type ConnectionCounter, startConnectionCounter } from '@multidb/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDbMigrate } from '../../scripts/db-migrate.js';
@@ -7,24 +7,18 @@ import { runDbMigrate } from '../../scripts/db-migrate.js';
 // counts connection attempts and resets them: a rejected command line must not even connect.
 const MARKER = 'Pw-Abuse-3b8d50';
 const COMMANDS = ['all', 'primary', 'data', 'status'];
-let server: Server;
-let attempts = 0;
+let counter: ConnectionCounter;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  server = createServer((socket) => {
-    attempts++;
-    socket.resetAndDestroy();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
+  counter = await startConnectionCounter();
   env = {
-    DATABASE_URL: `postgres://app:${MARKER}@127.0.0.1:${port}/primary`,
-    DATA_DATABASE_URL: `postgres://app:${MARKER}@127.0.0.1:${port}/data`,
+    DATABASE_URL: counter.url('primary', `app:${MARKER}`),
+    DATA_DATABASE_URL: counter.url('data', `app:${MARKER}`),
     SPLIT_DB_MODE: 'true',
   };
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => counter?.close());
 
 async function run(argv: string[]) {
   let out = '';
@@ -82,10 +76,10 @@ describe('db:migrate argv (property)', () => {
   it('a rejected command line exits 2, connects to nothing, prints no password', async () => {
     await fc.assert(
       fc.asyncProperty(invalidArgv, async (argv) => {
-        const before = attempts;
+        const before = counter.attempts;
         const { code, out, err } = await run(argv);
         expect(code).toBe(2);
-        expect(attempts).toBe(before);
+        expect(counter.attempts).toBe(before);
         expect(out + err).not.toContain(MARKER);
         if (argv.includes('--json'))
           expect(JSON.parse(out)).toMatchObject({ ok: false, error: { type: 'InvalidArguments' } });

@@ -28,3 +28,18 @@ export function describeError(error: unknown): string {
   }
   return redactText(String(error));
 }
+
+/**
+ * The code (SQLSTATE or driver code such as `ECONNREFUSED`) of the innermost error that has one: Drizzle wraps
+ * driver errors in `DrizzleQueryError` and the toolkit in `MultiDbError`, so the `cause` chain is followed.
+ */
+export function innermostErrorCode(error: unknown): string | undefined {
+  let found: string | undefined;
+  let current: unknown = error;
+  for (let depth = 0; depth < 8 && current !== null && typeof current === 'object'; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') found = code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return found;
+}

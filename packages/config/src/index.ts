@@ -1,5 +1,5 @@
 export { type ConnectOptions, connect, type DbHandle, type DriverKind, fromPglite } from './connect.js';
-export { describeError, MultiDbError } from './errors.js';
+export { describeError, innermostErrorCode, MultiDbError } from './errors.js';
 export { type AnyPgDatabase, executeRows, normaliseRows } from './execute-rows.js';
 export {
   type ConfigError,

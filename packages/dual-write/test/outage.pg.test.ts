@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDualWriter, type DualWriter } from '../src/index.js';
 import { expectTablesEqual } from './support/expect-tables-equal.js';
 import type { Pair } from './support/pair.js';
@@ -8,12 +8,8 @@ import { accounts, allTables, counters, orders, schema } from './support/schema.
 
 const cluster = sharedCluster();
 let pair: Pair;
-beforeAll(async () => {
-  pair = await cluster.open();
-});
-afterAll(async () => {
-  await pair?.close();
-  await cluster.stop();
+cluster.openForFile((opened) => {
+  pair = opened;
 });
 beforeEach(() => pair.reset());
 

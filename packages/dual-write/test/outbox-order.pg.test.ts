@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createDualWriter, OutboxDrainer } from '../src/index.js';
 import { expectTablesEqual } from './support/expect-tables-equal.js';
 import type { Pair } from './support/pair.js';
@@ -10,12 +10,8 @@ import { allTables, counters, schema } from './support/schema.js';
 // written, not at commit: transactions that interleave must still reach the backup in commit order.
 const cluster = sharedCluster();
 let pair: Pair;
-beforeAll(async () => {
-  pair = await cluster.open();
-});
-afterAll(async () => {
-  await pair?.close();
-  await cluster.stop();
+cluster.openForFile((opened) => {
+  pair = opened;
 });
 
 it('a transaction that wrote first but committed last wins on the backup, as on the primary', async () => {

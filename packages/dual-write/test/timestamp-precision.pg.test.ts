@@ -1,6 +1,6 @@
 import { executeRows } from '@multidb/config';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDualWriter } from '../src/index.js';
 import type { Pair } from './support/pair.js';
 import { sharedCluster } from './support/pg-cluster-pair.js';
@@ -10,12 +10,8 @@ import { accounts, schema } from './support/schema.js';
 // Comparing through Drizzle would hide the loss (both sides decode to the same Date), so compare the server's text.
 const cluster = sharedCluster();
 let pair: Pair;
-beforeAll(async () => {
-  pair = await cluster.open();
-});
-afterAll(async () => {
-  await pair?.close();
-  await cluster.stop();
+cluster.openForFile((opened) => {
+  pair = opened;
 });
 
 const stamps = (db: Pair['primary']['db']) =>

@@ -1,4 +1,10 @@
-import { describeError, type Intent, MultiDbError, type ReadIntent } from '@multidb/config';
+import {
+  describeError,
+  type Intent,
+  innermostErrorCode,
+  MultiDbError,
+  type ReadIntent,
+} from '@multidb/config';
 import type { PgTransactionConfig } from 'drizzle-orm/pg-core';
 import { isConnectionError, isRetryableRead } from './connection-errors.js';
 import type { ConsistencyScopes } from './consistency-scope.js';
@@ -157,18 +163,7 @@ function primaryUnavailable(node: RouterNode, error: unknown): MultiDbError {
   return new MultiDbError(
     'PrimaryUnavailable',
     `the primary (${node.name}) cannot be reached; the write was not retried (if the connection broke mid-statement its outcome is unknown): ${describeError(error)}`,
-    { node: node.name, driverCode: innermostCode(error) },
+    { node: node.name, driverCode: innermostErrorCode(error) },
     { cause: error },
   );
-}
-
-function innermostCode(error: unknown): string | undefined {
-  let found: string | undefined;
-  let current: unknown = error;
-  for (let depth = 0; depth < 6 && current !== null && typeof current === 'object'; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') found = code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return found;
 }

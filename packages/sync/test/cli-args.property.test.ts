@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:net';
+import { type ConnectionCounter, startConnectionCounter } from '@multidb/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliIo, runDriftCli, runSyncCli } from '../src/index.js';
@@ -7,24 +7,18 @@ import { type CliIo, runDriftCli, runSyncCli } from '../src/index.js';
 // attempts (and resets them), so "nothing was touched" is observable: a rejected argv must not even connect.
 // (A clean close instead of a reset makes postgres.js 3.4.9 reconnect forever: porsager/postgres#1193.)
 const MARKER = 'Pw-Abuse-7c2e91';
-let server: Server;
-let attempts = 0;
+let counter: ConnectionCounter;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  server = createServer((socket) => {
-    attempts++;
-    socket.resetAndDestroy();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
+  counter = await startConnectionCounter();
   env = {
     CI: 'true',
-    DATABASE_URL: `postgres://app:${MARKER}@127.0.0.1:${port}/primary`,
-    BACKUP_DATABASE_URL: `postgres://app:${MARKER}@127.0.0.1:${port}/backup`,
+    DATABASE_URL: counter.url('primary', `app:${MARKER}`),
+    BACKUP_DATABASE_URL: counter.url('backup', `app:${MARKER}`),
   };
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => counter?.close());
 
 async function run(cli: typeof runSyncCli, argv: string[]) {
   let stdout = '';
@@ -114,11 +108,11 @@ describe.each([
   it('a rejected command line exits 2 with a usage error, connects to nothing, prints no password', async () => {
     await fc.assert(
       fc.asyncProperty(invalidArgv([...flags], [...switches], [...numeric]), async (argv) => {
-        const before = attempts;
+        const before = counter.attempts;
         const { code, stdout, stderr } = await run(cli, argv);
         expect(code).toBe(2);
         expect(stderr).toMatch(/^(sync:backup|drift): /);
-        expect(attempts).toBe(before);
+        expect(counter.attempts).toBe(before);
         expect(stdout + stderr).not.toContain(MARKER);
         // With --json parsed, stdout is one JSON error document; otherwise nothing.
         if (stdout !== '') expect(JSON.parse(stdout)).toMatchObject({ error: { type: expect.any(String) } });

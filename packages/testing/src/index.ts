@@ -1,3 +1,4 @@
+export * from './net-index.js';
 export * from './pg-index.js';
 export * from './pglite-index.js';
 export * from './replicas-index.js';

@@ -1,4 +1,4 @@
-import { MultiDbError } from '@multidb/config';
+import { innermostErrorCode, MultiDbError } from '@multidb/config';
 
 /**
  * A stable name for an error: a `MultiDbError` code (with the driver code it carries, `PrimaryUnavailable:ECONNREFUSED`),
@@ -10,13 +10,7 @@ export function errorCode(error: unknown): string {
     const driverCode = error.context.driverCode;
     return typeof driverCode === 'string' ? `${error.code}:${driverCode}` : error.code;
   }
-  let found: string | undefined;
-  let current: unknown = error;
-  for (let depth = 0; depth < 6 && current !== null && typeof current === 'object'; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') found = code;
-    current = (current as { cause?: unknown }).cause;
-  }
+  const found = innermostErrorCode(error);
   return found ?? (error instanceof Error ? error.constructor.name : typeof error);
 }
 

@@ -1,3 +1,5 @@
+import { innermostErrorCode } from '@multidb/config';
+
 /**
  * Whether a backup error says "the backup is unreachable or busy right now" (hold the rows and retry until it is
  * back) rather than "these rows cannot be applied" (retry a few times, then dead-letter them). Drizzle wraps
@@ -26,15 +28,7 @@ export function isConnectionLost(error: unknown): boolean {
 }
 
 /** The SQLSTATE (or driver code) of the innermost error that has one, for dead-letter records and logs. */
-export function errorCode(error: unknown): string | undefined {
-  let found: string | undefined;
-  for (let current = error, depth = 0; current !== undefined && current !== null && depth < 8; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') found = code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return found;
-}
+export const errorCode: (error: unknown) => string | undefined = innermostErrorCode;
 
 const TRANSIENT_SQLSTATES = new Set([
   '40001', // serialization_failure
@@ -42,8 +36,11 @@ const TRANSIENT_SQLSTATES = new Set([
   '55P03', // lock_not_available (lock_timeout)
   '57014', // query_canceled (statement_timeout)
   '53300', // too_many_connections
+  '3D000', // invalid_catalog_name: the backup database is missing (being restored); not a row problem
 ]);
-const TRANSIENT_SQLSTATE_CLASSES = ['08', '57P', '53']; // connection, shutdown / cannot connect now, resources
+// Connection, shutdown / cannot connect now, resources, and authorization (a rotated password): the backup is
+// unusable right now, the rows are fine, so they are held instead of dead-lettered.
+const TRANSIENT_SQLSTATE_CLASSES = ['08', '57P', '53', '28'];
 const CONNECTION_LOST_CODES = new Set([
   'ECONNRESET',
   'EPIPE',

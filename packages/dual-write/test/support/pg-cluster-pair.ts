@@ -1,4 +1,5 @@
 import { type PgCluster, startPgCluster } from '@multidb/testing';
+import { afterAll, beforeAll } from 'vitest';
 import { type Pair, postgresPair } from './pair.js';
 
 /**
@@ -24,6 +25,18 @@ export function sharedCluster() {
     },
     async stop(): Promise<void> {
       if (cluster) await (await cluster).stop();
+    },
+    /** One pair for the whole test file: opened before its tests, closed (and the cluster stopped) after. */
+    openForFile(use: (pair: Pair) => void): void {
+      let opened: Pair | undefined;
+      beforeAll(async () => {
+        opened = await this.open();
+        use(opened);
+      });
+      afterAll(async () => {
+        await opened?.close();
+        await this.stop();
+      });
     },
   };
 }

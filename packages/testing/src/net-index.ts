@@ -1,0 +1,1 @@
+export { type ConnectionCounter, startConnectionCounter } from './net/connection-counter.js';
