@@ -14,11 +14,28 @@ export interface ConsistencyScope {
   pendingWrites: number;
 }
 
+/** What `withConsistency` returns: a lazy thenable's result as a promise, anything else as it is. */
+export type InScope<T> = T extends Promise<unknown> ? T : T extends PromiseLike<infer U> ? Promise<U> : T;
+
+function isLazyThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    !(value instanceof Promise) &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
 /** One AsyncLocalStorage per router: positions of different primaries are not comparable. */
 export class ConsistencyScopes {
   readonly #storage = new AsyncLocalStorage<ConsistencyScope>();
 
-  run<T>(token: string | undefined, fn: () => T): T {
+  /**
+   * Runs `fn` in a new scope. A lazy thenable it returns (a Drizzle query builder, which runs only when awaited)
+   * is started inside the scope: otherwise `await withConsistency(token, () => db.select()...)` would run the
+   * query after the scope had ended, unconstrained.
+   */
+  run<T>(token: string | undefined, fn: () => T): InScope<T> {
     const decoded = decodeConsistencyToken(token);
     const scope: ConsistencyScope = {
       required: requiredPosition(decoded),
@@ -27,7 +44,11 @@ export class ConsistencyScopes {
       writes: 0,
       pendingWrites: 0,
     };
-    return this.#storage.run(scope, fn);
+    return this.#storage.run(scope, () => {
+      const result = fn();
+      if (!isLazyThenable(result)) return result as InScope<T>;
+      return new Promise((resolve, reject) => result.then(resolve, reject)) as InScope<T>;
+    });
   }
 
   current(): ConsistencyScope | undefined {

@@ -1,6 +1,7 @@
 import type { Intent } from '@multidb/config';
 import type { PgQueryResultHKT, PgTransaction, PgTransactionConfig } from 'drizzle-orm/pg-core';
 import type { ExtractTablesWithRelations } from 'drizzle-orm/relations';
+import type { InScope } from './consistency-scope.js';
 import type { HealthStatus } from './health-status.js';
 import type { RoutedDatabase } from './routed-database.js';
 import type { RouterMetricsSnapshot } from './router-metrics.js';
@@ -30,7 +31,7 @@ export interface DbRouter<TSchema extends Record<string, unknown> = Record<strin
    * write in the scope, reads use the primary until `consistencyToken()` is taken. A malformed or forged token
    * is never an error: reads go to the primary.
    */
-  withConsistency<T>(token: string | undefined, fn: () => T): T;
+  withConsistency<T>(token: string | undefined, fn: () => T): InScope<T>;
   /**
    * A token for "everything written so far": the primary's `pg_current_wal_insert_lsn()`, taken now (or the
    * scope's own token when nothing was written in it). Never rejects: if the primary cannot be asked, the

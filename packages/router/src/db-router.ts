@@ -9,7 +9,7 @@ import {
   type TablesRelationalConfig,
 } from 'drizzle-orm/relations';
 import { createBalancer } from './balancer.js';
-import { ConsistencyScopes } from './consistency-scope.js';
+import { ConsistencyScopes, type InScope } from './consistency-scope.js';
 import { decodeConsistencyToken, encodeConsistencyToken, requiredPosition } from './consistency-token.js';
 import type { ClientOptions, DbRouter, RouterTransaction } from './db-router-api.js';
 import { HealthMonitor } from './health-monitor.js';
@@ -140,7 +140,7 @@ export class MultiDbRouter<TSchema extends Record<string, unknown> = Record<stri
     return this.getClient('transactional').transaction(fn, config);
   }
 
-  withConsistency<T>(token: string | undefined, fn: () => T): T {
+  withConsistency<T>(token: string | undefined, fn: () => T): InScope<T> {
     if (decodeConsistencyToken(token).type === 'invalid') this.#metrics.invalidTokens++;
     return this.#scopes.run(token, fn);
   }

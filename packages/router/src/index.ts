@@ -6,6 +6,7 @@ export {
   type Picker,
 } from './balancer.js';
 export { isConnectionError, isRetryableRead } from './connection-errors.js';
+export type { InScope } from './consistency-scope.js';
 export {
   type DecodedToken,
   decodeConsistencyToken,

@@ -1,5 +1,6 @@
 import { type ConfigOptions, type Intent, loadConfig, MultiDbError, type Topology } from '@multidb/config';
 import type { PgTransactionConfig } from 'drizzle-orm/pg-core';
+import type { InScope } from './consistency-scope.js';
 import { createDbRouter } from './create-db-router.js';
 import type { ClientOptions, DbRouter, RouterTransaction } from './db-router-api.js';
 import type { HealthStatus } from './health-status.js';
@@ -87,7 +88,7 @@ class LazyDbRouter<TSchema extends Record<string, unknown>> implements DbRouter<
   ): Promise<T> {
     return this.#get().withTransaction(fn, config);
   }
-  withConsistency<T>(token: string | undefined, fn: () => T): T {
+  withConsistency<T>(token: string | undefined, fn: () => T): InScope<T> {
     return this.#get().withConsistency(token, fn);
   }
   consistencyToken(): Promise<string> {

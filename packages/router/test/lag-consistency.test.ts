@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { createDbRouter, type DbRouter, type LagOptions } from '../src/index.js';
 import { type InMemoryCluster, servedBy, startInMemoryCluster } from './support/in-memory-cluster.js';
-import { type TestSchema, users } from './support/test-schema.js';
+import { nodeInfo, type TestSchema, users } from './support/test-schema.js';
 
 let cluster: InMemoryCluster;
 const routers: DbRouter<TestSchema>[] = [];
@@ -133,6 +133,25 @@ describe('read-your-writes', () => {
     }));
     expect(later).toEqual({ rows: [expect.objectContaining({ email: 'me@x' })], node: 'replica' });
     expect(router.getMetrics().consistency.tokensIssued).toBe(1);
+  });
+
+  test('a query builder returned (not awaited) from the scope still runs inside it', async () => {
+    // `await withConsistency(token, () => db.select()...)`: Drizzle builders run only when awaited, which happens
+    // after the callback returned. Found by the read-your-writes benchmark: the read escaped the scope.
+    const router = await makeRouter();
+    cluster.replica('replica').pause();
+    const token = await router.withConsistency(undefined, async () => {
+      await insertUser(router, 'lazy@x');
+      return router.consistencyToken();
+    });
+    await router.checkHealth();
+    const rows = await router.withConsistency(token, () =>
+      router.getClient('read').select().from(users).where(eq(users.email, 'lazy@x')),
+    );
+    expect(rows).toHaveLength(1);
+    const node = await router.withConsistency(token, () => router.getClient('read').select().from(nodeInfo));
+    expect(node).toEqual([{ name: 'primary' }]);
+    expect(router.getMetrics().consistency.constrainedReads).toBe(2);
   });
 
   test('explicit token (e.g. a background job) without a scope', async () => {
