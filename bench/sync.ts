@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { connect } from '@multidb/config';
-import { checkDrift, syncBackup } from '@multidb/sync';
+import { checkDrift, DEFAULT_COPY_CHUNK_ROWS, DEFAULT_LANES, syncBackup } from '@multidb/sync';
 import { pgBinDir, startPgCluster } from '@multidb/testing';
 import { fmt, machine, measure, type Ratio, type Sample, verdict, writeResults } from './lib/bench-kit.js';
 
@@ -193,7 +193,7 @@ loaded and one connection to each side, doing nothing (${Math.round(baseline)} M
 | measurement | time | rows/s | peak RSS (above baseline) |
 | --- | --- | --- | --- |
 | \`pg_dump --data-only \\| psql\` into an empty copy | ${fmt(dump, 'ms', 0)} | ${rate(dump.median).toLocaleString('en-US')} | |
-| \`syncBackup\` (COPY, 4 lanes × chunks of 100,000) into an empty copy | ${fmt(sync, 'ms', 0)} | ${rate(sync.median).toLocaleString('en-US')} | ${peak(syncRss)} |
+| \`syncBackup\` (COPY, ${DEFAULT_LANES} lanes × chunks of ${DEFAULT_COPY_CHUNK_ROWS.toLocaleString('en-US')}) into an empty copy | ${fmt(sync, 'ms', 0)} | ${rate(sync.median).toLocaleString('en-US')} | ${peak(syncRss)} |
 | one md5 scan of the table (count + 60-bit md5 sum, primary only) | ${fmt(scan, 'ms', 0)} | | |
 | \`checkDrift\` on equal tables (both sides, checksums per 10,000-row range) | ${fmt(summarize(driftMs.clean), 'ms', 0)} | | ${peak(driftRss.slice(0, RUNS))} |
 | \`checkDrift\` locating 10 changed rows (recheck delay 0) | ${fmt(summarize(driftMs.locate), 'ms', 0)} | | ${peak(driftRss.slice(RUNS))} |

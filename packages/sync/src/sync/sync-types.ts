@@ -13,7 +13,7 @@ export interface SyncOptions extends SchemaFilter {
   readonly tables?: readonly string[];
   /** Rows per keyset page and upsert transaction on the row path (default 500). */
   readonly batchSize?: number;
-  /** Rows per COPY chunk and transaction on the COPY path (default 100,000). */
+  /** Rows per COPY chunk and transaction on the COPY path (default 250,000). */
   readonly copyChunkRows?: number;
   /**
    * Key slices of one table copied concurrently on the COPY path (default 4): a single integer key split into
