@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDualWriter, type DualWriter, dualWriterOf, withBackup } from '../src/index.js';
 import { expectTablesEqual, rowCount } from './support/expect-tables-equal.js';
 import { type Pair, pglitePair } from './support/pair.js';
-import { allTables, counters, noKey, schema } from './support/schema.js';
+import { accounts, allTables, counters, noKey, schema } from './support/schema.js';
 
 let pair: Pair;
 beforeAll(async () => {
@@ -29,6 +29,21 @@ describe('the wrapped database', () => {
     expect(await db.$count(counters)).toBe(1);
     await (dualWriterOf(db) as DualWriter).flush();
     expect(await rowCount(pair.backup.db, counters)).toBe(1);
+  });
+
+  it('a caller mutating its returned row (JSON values included) cannot change what the backup gets', async () => {
+    const { db, writer } = wrap();
+    const [row] = await db
+      .insert(accounts)
+      .values({ email: 'm@x', name: 'M', meta: { tags: ['a'], deep: { n: 1 } } })
+      .returning();
+    const meta = row?.meta as { tags: string[]; deep: { n: number } };
+    meta.tags.push('changed by the caller');
+    meta.deep.n = 2;
+    expect(await writer.flush(5000)).toBe(true);
+    const [copy] = await pair.backup.db.select().from(accounts);
+    expect(copy?.meta).toEqual({ tags: ['a'], deep: { n: 1 } });
+    await expectTablesEqual(pair.primary.db, pair.backup.db, allTables);
   });
 
   it('toSQL shows the statement as written, without the hidden returning columns', () => {
