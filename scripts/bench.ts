@@ -45,6 +45,9 @@ for (const file of readdirSync(resultsDir)
   if (existsSync(md)) sections.push(readFileSync(md, 'utf8').trim());
 }
 writeFileSync(join(benchDir, 'ratios.svg'), ratioChart(ratios));
+// Written by hand: what the figures mean where a goal is not met (kept next to the table it explains).
+const notesFile = join(benchDir, 'NOTES.md');
+const notes = existsSync(notesFile) ? `\n${readFileSync(notesFile, 'utf8').trim()}\n` : '';
 const table = ratios.map((r) => `| ${r.area} | ${r.label} | ${verdict(r)} |`).join('\n');
 writeFileSync(
   join(root, 'BENCHMARKS.md'),
@@ -58,7 +61,7 @@ Last assembled on ${machine()}. Each section names the machine and date it was m
 | area | comparison | ratio to the anchor |
 | --- | --- | --- |
 ${table}
-
+${notes}
 ${sections.join('\n\n')}
 `,
 );
