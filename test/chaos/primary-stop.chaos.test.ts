@@ -83,7 +83,7 @@ it('primary stopped: writes fail fast with a typed error, reads keep being serve
           outageFailures.map((f) => f.ms),
           99,
         ),
-      )}); ${readsDuringOutage} reads during the outage (${servedDuringOutage}), read p99 ${ms(reads.latency.percentile(99, 'baseline'))} before / ${ms(reads.latency.percentile(99, 'outage'))} during; first write ${ms(resumeMs)} after the restart returned, primary healthy after ${ms(healthyMs)}; outbox ${drained ? `drained to the backup ${ms(drainedMs)} after the restart began` : `NOT drained ${ms(drainedMs)} after the restart began`}`,
+      )}); ${readsDuringOutage} reads during the outage (${servedDuringOutage}), read p99 ${ms(reads.latency.percentile(99, 'baseline'))} before / ${ms(reads.latency.percentile(99, 'outage'))} during; first write ${ms(resumeMs)} after the restart returned, primary healthy after ${ms(healthyMs)}; outbox ${drained ? `drained to the backup ${ms(drainedMs)} after the restart began` : `NOT drained ${ms(drainedMs)} after the restart began (drainer leads: ${app.writer.drainer?.isLeader}; last error: ${app.writer.metrics().lastError ?? 'none'})`}`,
     },
     cluster.version,
   );

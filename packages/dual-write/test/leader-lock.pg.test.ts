@@ -88,3 +88,24 @@ it('a lock whose connection was reconnected under it (another backend) is report
   expect(await lockHolders()).toHaveLength(1);
   await lock.release();
 });
+
+it('a lock session that stops answering is given up after a bound, and released when it answers late', async () => {
+  const lock = advisoryLeaderLock(handle.db);
+  expect(await lock.tryAcquire()).toBe(true);
+  const [pid] = await lockHolders();
+  // The backend holding the lock freezes (as behind a dead network path): no answer, no error.
+  process.kill(pid as number, 'SIGSTOP');
+  try {
+    expect(await lock.check()).toBe(false);
+  } finally {
+    process.kill(pid as number, 'SIGCONT');
+  }
+  // Its late answer gives the lock up, so a drainer (this one, on a new session) can lead again.
+  const started = Date.now();
+  while ((await lockHolders()).length > 0 && Date.now() - started < 10_000) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  expect(await lockHolders()).toEqual([]);
+  expect(await lock.tryAcquire()).toBe(true);
+  await lock.release();
+}, 30_000);

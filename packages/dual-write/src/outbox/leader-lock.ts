@@ -45,12 +45,43 @@ export function advisoryLeaderLock(
   );
 }
 
+/**
+ * How long a lock query (or waiting for a connection to reserve) may take. A reserved postgres.js connection that
+ * was closed and then reconnected for the pool can leave a query on the reserved handle queued forever; without
+ * a bound, the drain round waiting for it (and every flush behind it) would hang.
+ */
+const LOCK_QUERY_TIMEOUT_MS = 5000;
+const TIMED_OUT = Symbol('timed out');
+
+/** `promise`, or TIMED_OUT after `ms`; a value that arrives late goes to `late` (e.g. to release it). */
+function within<T>(
+  promise: Promise<T>,
+  ms: number,
+  late?: (value: T) => void,
+): Promise<T | typeof TIMED_OUT> {
+  let timer: NodeJS.Timeout | undefined;
+  let timedOut = false;
+  return Promise.race([
+    promise.then((value) => {
+      if (timedOut) late?.(value);
+      return value;
+    }),
+    new Promise<typeof TIMED_OUT>((resolve) => {
+      timer = setTimeout(() => {
+        timedOut = true;
+        resolve(TIMED_OUT);
+      }, ms);
+      timer.unref?.();
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
 function postgresJsLock(client: PostgresJsClient, [classId, objId]: readonly [number, number]): LeaderLock {
   let session: { readonly sql: ReservedSql; readonly pid: unknown } | undefined;
   /**
-   * Forgets the session. A session whose connection broke is NOT released: postgres.js has already put that
-   * connection back in its closed queue (or reconnected it for the pool), and releasing it again would hand the
-   * pool a connection in a state it does not expect.
+   * Forgets the session. A session whose connection broke (or stopped answering) is NOT released: postgres.js
+   * has already put that connection back in its closed queue (or reconnected it for the pool), and releasing it
+   * again would hand the pool a connection in a state it does not expect.
    */
   const forget = (release: boolean) => {
     if (release) {
@@ -62,13 +93,25 @@ function postgresJsLock(client: PostgresJsClient, [classId, objId]: readonly [nu
     }
     session = undefined;
   };
+  const releaseQuietly = (reserved: ReservedSql) => {
+    try {
+      reserved.release();
+    } catch {
+      // Gone already.
+    }
+  };
   return {
     async tryAcquire() {
       if (session !== undefined) return true;
-      const reserved = await client.reserve();
+      const reserved = await within(client.reserve(), LOCK_QUERY_TIMEOUT_MS, releaseQuietly);
+      if (reserved === TIMED_OUT) return false;
       try {
-        const [row] =
-          await reserved`select pg_try_advisory_lock(${classId}::int, ${objId}::int) as ok, pg_backend_pid() as pid`;
+        const rows = await within(
+          reserved`select pg_try_advisory_lock(${classId}::int, ${objId}::int) as ok, pg_backend_pid() as pid`,
+          LOCK_QUERY_TIMEOUT_MS,
+        );
+        if (rows === TIMED_OUT) return false;
+        const [row] = rows;
         if (row?.ok === true) {
           session = { sql: reserved, pid: row.pid };
           return true;
@@ -77,15 +120,23 @@ function postgresJsLock(client: PostgresJsClient, [classId, objId]: readonly [nu
         // Treated as "not acquired"; the next round tries again.
         if (isConnectionLost(error)) return false;
       }
-      reserved.release();
+      releaseQuietly(reserved);
       return false;
     },
     async check() {
       if (session === undefined) return false;
       try {
         // The lock lives in one backend: a reconnected connection (another pid) no longer holds it.
-        const [row] = await session.sql`select pg_backend_pid() as pid`;
-        if (row?.pid === session.pid) return true;
+        const held = session;
+        const rows = await within(held.sql`select pg_backend_pid() as pid`, LOCK_QUERY_TIMEOUT_MS, (late) => {
+          // A live session that answered too late still holds the lock: give it up so another drainer can lead.
+          if (late[0]?.pid !== held.pid) return;
+          held.sql`select pg_advisory_unlock(${classId}::int, ${objId}::int)`.then(
+            () => releaseQuietly(held.sql),
+            () => {},
+          );
+        });
+        if (rows !== TIMED_OUT && rows[0]?.pid === held.pid) return true;
         forget(false);
         return false;
       } catch (error) {
@@ -96,8 +147,11 @@ function postgresJsLock(client: PostgresJsClient, [classId, objId]: readonly [nu
     async release() {
       if (session === undefined) return;
       try {
-        await session.sql`select pg_advisory_unlock(${classId}::int, ${objId}::int)`;
-        forget(true);
+        const done = await within(
+          session.sql`select pg_advisory_unlock(${classId}::int, ${objId}::int)`,
+          LOCK_QUERY_TIMEOUT_MS,
+        );
+        forget(done !== TIMED_OUT);
       } catch (error) {
         // A dead session has released the lock already.
         forget(!isConnectionLost(error));
