@@ -9,21 +9,10 @@ import { connect, type DbHandle } from '@multidb/config';
 import { createDbRouter, type DbRouter } from '@multidb/router';
 import { type PgCluster, type PgNode, pgBinariesAvailable, startPgCluster } from '@multidb/testing';
 import { eq } from 'drizzle-orm';
-import {
-  integer,
-  type PgDatabase,
-  type PgQueryResultHKT,
-  pgTable,
-  text,
-  withReplicas,
-} from 'drizzle-orm/pg-core';
+import { withReplicas } from 'drizzle-orm/pg-core';
 import { fmt, machine, type Ratio, type Sample, writeResults } from './lib/bench-kit.js';
+import { type Db, items, SETUP, schema } from './lib/read-items.js';
 
-const items = pgTable('items', { id: integer().primaryKey(), name: text().notNull() });
-const schema = { items };
-type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
-const SETUP = `CREATE TABLE items (id integer PRIMARY KEY, name text NOT NULL);
-  INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, 1000) g;`;
 const HEALTH = { intervalMs: 250, timeoutMs: 500, failuresToDown: 2, successesToUp: 2 };
 const DRILLS = 5;
 const READERS = 2;

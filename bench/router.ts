@@ -9,24 +9,16 @@ import { createDbRouter, type DbRouter, type ReplicaSpec } from '@multidb/router
 import { createMirrorReplica, pgBinariesAvailable, startPgCluster } from '@multidb/testing';
 import { entityKind, eq, type Query } from 'drizzle-orm';
 import {
-  integer,
   PgDatabase,
   PgDialect,
   PgPreparedQuery,
-  type PgQueryResultHKT,
   PgSession,
   type PreparedQueryConfig,
-  pgTable,
-  text,
   withReplicas,
 } from 'drizzle-orm/pg-core';
 import { fmt, machine, measure, type Ratio, type Sample, writeResults } from './lib/bench-kit.js';
+import { type Db, items, SETUP, schema } from './lib/read-items.js';
 
-const items = pgTable('items', { id: integer().primaryKey(), name: text().notNull() });
-const schema = { items };
-type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
-const SETUP = `CREATE TABLE items (id integer PRIMARY KEY, name text NOT NULL);
-  INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, 1000) g;`;
 const QUERIES_PER_RUN = 2000;
 const RUNS = 9;
 

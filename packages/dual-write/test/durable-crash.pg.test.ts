@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import { createDualWriter, OutboxDrainer } from '../src/index.js';
+import { OutboxDrainer } from '../src/index.js';
 import { expectTablesEqual } from './support/expect-tables-equal.js';
-import type { Pair } from './support/pair.js';
+import { durableWriterWithoutDrainer, type Pair } from './support/pair.js';
 import { sharedCluster } from './support/pg-cluster-pair.js';
 import { allTables, counters, schema } from './support/schema.js';
 import { startWorker, type Worker } from './support/worker-process.js';
@@ -87,13 +87,7 @@ it('a drainer in this process waits while another process holds the lock, and ta
   const d = drainer();
   expect((await d.drainOnce()).leader).toBe(false);
 
-  const writer = createDualWriter({
-    backup: pair.backup.db,
-    primary: pair.primary.db,
-    mode: 'durable',
-    schema,
-    drainer: false,
-  });
+  const writer = durableWriterWithoutDrainer(pair);
   const db = writer.wrap(pair.primary.db);
   await db.insert(counters).values({ name: 'while-other-leads' });
   await other.kill();

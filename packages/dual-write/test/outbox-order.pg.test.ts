@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
-import { createDualWriter, OutboxDrainer } from '../src/index.js';
+import { OutboxDrainer } from '../src/index.js';
 import { expectTablesEqual } from './support/expect-tables-equal.js';
-import type { Pair } from './support/pair.js';
+import { durableWriterWithoutDrainer, type Pair } from './support/pair.js';
 import { sharedCluster } from './support/pg-cluster-pair.js';
 import { allTables, counters, schema } from './support/schema.js';
 
@@ -16,13 +16,7 @@ cluster.openForFile((opened) => {
 
 it('a transaction that wrote first but committed last wins on the backup, as on the primary', async () => {
   await pair.reset();
-  const writer = createDualWriter({
-    backup: pair.backup.db,
-    primary: pair.primary.db,
-    mode: 'durable',
-    schema,
-    drainer: false,
-  });
+  const writer = durableWriterWithoutDrainer(pair);
   const db = writer.wrap(pair.primary.db);
   await db.insert(counters).values([{ name: 'x' }, { name: 'y' }]);
 

@@ -1,6 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import { connect, type DbHandle, fromPglite } from '@multidb/config';
-import { ensureOutbox } from '../../src/index.js';
+import { createDualWriter, type DualWriter, ensureOutbox } from '../../src/index.js';
 import { BACKUP_TRUNCATE, DDL, schema, TRUNCATE } from './schema.js';
 
 /** A primary and a backup with the test schema, the outbox tables and a way to reset both. */
@@ -50,4 +50,15 @@ export async function postgresPair(
     }
   }
   return makePair(primary, backup);
+}
+
+/** A durable-mode writer over the pair with no drainer of its own: each test decides who drains. */
+export function durableWriterWithoutDrainer(pair: Pair): DualWriter {
+  return createDualWriter({
+    backup: pair.backup.db,
+    primary: pair.primary.db,
+    mode: 'durable',
+    schema,
+    drainer: false,
+  });
 }
