@@ -24,6 +24,7 @@ const DDL = `CREATE SCHEMA bench; CREATE TABLE bench.items (id bigint PRIMARY KE
   amount numeric(12, 2), label text, created timestamptz NOT NULL);`;
 const FILL = `INSERT INTO bench.items SELECT i, i % 1000, (i % 100000) / 7.0, 'item ' || md5(i::text),
   timestamptz '2024-01-01' + i * interval '1 second' FROM generate_series(1, ${ROWS}) AS i; ANALYZE bench.items;`;
+const COUNT = 'SELECT count(*) FROM bench.items';
 const SCAN = `SELECT count(*), sum(('x' || substr(md5(ROW(id, account, amount, label, created)::text), 18))::bit(60)::bigint)
   FROM bench.items`;
 
@@ -127,6 +128,9 @@ async function main(): Promise<void> {
       0,
     );
     const scanMs: number[] = [];
+    // What the seeds compare: row counts, both sides at once (the cheapest check, and blind to changed rows).
+    const countMs: number[] = [];
+    const cleanVsCount: number[] = [];
     const driftMs: { clean: number[]; locate: number[] } = { clean: [], locate: [] };
     const driftRss: number[] = [];
     const driftRatio = (kind: 'clean' | 'locate', expected: number) => async () => {
@@ -139,6 +143,12 @@ async function main(): Promise<void> {
         throw new Error(`drift found ${result.detail} changed rows, expected ${expected}`);
       driftMs[kind].push(result.ms);
       driftRss.push(result.maxRssMb);
+      if (kind === 'clean') {
+        started = performance.now();
+        await Promise.all([primary.exec(COUNT), backup.exec(COUNT)]);
+        countMs.push(performance.now() - started);
+        cleanVsCount.push(result.ms / (countMs.at(-1) as number));
+      }
       return result.ms / (scanMs.at(-1) as number);
     };
     const clean = await measure(driftRatio('clean', 0), RUNS, 0);
@@ -195,10 +205,13 @@ loaded and one connection to each side, doing nothing (${Math.round(baseline)} M
 | \`pg_dump --data-only \\| psql\` into an empty copy | ${fmt(dump, 'ms', 0)} | ${rate(dump.median).toLocaleString('en-US')} | |
 | \`syncBackup\` (COPY, ${DEFAULT_LANES} lanes × chunks of ${DEFAULT_COPY_CHUNK_ROWS.toLocaleString('en-US')}) into an empty copy | ${fmt(sync, 'ms', 0)} | ${rate(sync.median).toLocaleString('en-US')} | ${peak(syncRss)} |
 | one md5 scan of the table (count + 60-bit md5 sum, primary only) | ${fmt(scan, 'ms', 0)} | | |
+| \`count(*)\` on both sides at once (what the seeds compare) | ${fmt(summarize(countMs), 'ms', 0)} | | |
 | \`checkDrift\` on equal tables (both sides, checksums per 10,000-row range) | ${fmt(summarize(driftMs.clean), 'ms', 0)} | | ${peak(driftRss.slice(0, RUNS))} |
 | \`checkDrift\` locating 10 changed rows (recheck delay 0) | ${fmt(summarize(driftMs.locate), 'ms', 0)} | | ${peak(driftRss.slice(RUNS))} |
 
 ${ratios.map((r) => `- ${r.label}: ${verdict(r)}`).join('\n')}
+- drift check (clean) ÷ \`count(*)\` on both sides: ${fmt(summarize(cleanVsCount), '×', 2)} (no goal: a count
+  finds neither changed rows nor a deleted row replaced by an inserted one; the checksums do)
 `;
     writeResults('sync', markdown, ratios);
   } finally {
