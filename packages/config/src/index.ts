@@ -10,6 +10,7 @@ export {
 } from './load-config.js';
 export { type ParsedUrl, parseDatabaseUrl, type UrlError } from './parse-url.js';
 export { redactSecrets, redactText, redactUrl } from './redact.js';
+export { quoteIdentifier, quoteLiteral } from './sql-quote.js';
 export {
   type BackupConfig,
   INTENTS,

@@ -2,7 +2,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ApplyDeadline } from '../src/apply/apply-deadline.js';
-import { drizzleTarget } from '../src/apply/drizzle-target.js';
+import { jsonRowsTarget } from '../src/apply/json-rows-target.js';
 import { createDualWriter } from '../src/index.js';
 import type { TableMeta } from '../src/table-meta.js';
 import { TableRegistry } from '../src/table-registry.js';
@@ -62,7 +62,7 @@ describe('apply deadline (memory mode)', () => {
   it('a transaction whose deadline passed while it ran rolls back instead of committing late', async () => {
     const registry = new TableRegistry({ schema });
     const table = registry.meta(counters) as TableMeta;
-    const target = drizzleTarget(pair.backup.db);
+    const target = jsonRowsTarget(pair.backup.db);
     let checks = 0;
     // Expires after the first statement went out (as if its answer arrived after the deadline).
     const deadline: ApplyDeadline = {
@@ -74,7 +74,8 @@ describe('apply deadline (memory mode)', () => {
         if (checks > 1) throw new Error('deadline passed');
       },
     };
-    const row = { id: 1, name: 'late', n: 1, note: null };
+    // Rows travel as JSON objects of the primary's exact column texts.
+    const row = JSON.stringify({ id: '1', name: 'late', n: '1', note: null });
     await expect(target.apply([{ table, op: 'upsert', rows: [row] }], deadline)).rejects.toThrow(
       'deadline passed',
     );

@@ -212,7 +212,7 @@ describe('retries and dead letters', () => {
       expect(letter).toMatchObject({
         attempts: 4,
         code: '23514',
-        keys: ['public.counters:1'],
+        keys: ['public.counters:["1"]'],
         tables: ['public.counters'],
       });
       expect(letter?.error).toContain('backup_only');

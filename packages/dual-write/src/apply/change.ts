@@ -5,12 +5,12 @@ export type ChangeOp = 'upsert' | 'delete';
 
 /**
  * One row to make true on the backup: its latest state (upsert) or its absence (delete). `R` is the row as the
- * target needs it: Drizzle values in memory mode, JSON text in durable mode.
+ * target needs it: in both modes, a JSON object of the primary's exact column texts (see `capture/row-text.ts`).
  */
 export interface Change<R> {
   readonly table: TableMeta;
   readonly op: ChangeOp;
-  /** `schema.table:<key>`; changes with equal keys are ordered and coalesced. */
+  /** `schema.table:<key as JSON>`; changes with equal keys are ordered and coalesced. */
   readonly key: string;
   readonly row: R;
 }
@@ -21,6 +21,11 @@ export interface Change<R> {
  */
 export interface ChangeUnit<R> {
   readonly id: number;
+  /**
+   * Memory mode: the commit-order version of the unit (its highest row version, see `capture/commit-order.ts`);
+   * units are applied in this order. Durable units are ordered by outbox id instead.
+   */
+  readonly version?: number;
   readonly changes: readonly Change<R>[];
   /** Clock time of the capture, for the backup-lag metric. */
   readonly capturedAt: number;

@@ -1,77 +1,66 @@
-import type { SQL } from 'drizzle-orm';
+import { quoteIdentifier } from '@multidb/config';
+import { type SQL, sql } from 'drizzle-orm';
 import { extractUsedTable } from 'drizzle-orm/pg-core';
 import type { ChangeOp } from '../apply/change.js';
-import type { Row } from '../apply/drizzle-target.js';
 import { reusableStatementName } from '../apply/run-query.js';
-import { backupValue } from '../apply/verbatim.js';
-import type { TableMeta } from '../table-meta.js';
-import type { CaptureContext } from './capture-context.js';
+import type { ColumnMeta, TableMeta } from '../table-meta.js';
+import type { CapturedRow, CaptureContext } from './capture-context.js';
 import { builderInternals, mapResultRow, type OrderedField, sessionKind } from './drizzle-internals.js';
 import { noReturningResult } from './no-returning-result.js';
 import { withOutbox } from './outbox-statement.js';
+import { keyArraySql, rowObjectSql, VERSION_SQL } from './row-text.js';
 
 export type MutationKind = 'insert' | 'update' | 'delete';
 
-const hiddenFieldsCache = new WeakMap<TableMeta, OrderedField[]>();
+const hiddenColumnsCache = new WeakMap<TableMeta, OrderedField[]>();
+const hiddenTextCache = new WeakMap<TableMeta, OrderedField[]>();
 
-/** Every column of the table, after the caller's list (positions, not names, tell them apart). */
+/** Durable mode: every column of the table after the caller's list (positions, not names, tell them apart). */
 function hiddenColumns(meta: TableMeta): OrderedField[] {
-  let fields = hiddenFieldsCache.get(meta);
+  let fields = hiddenColumnsCache.get(meta);
   if (fields === undefined) {
     fields = meta.columns.map((c, i) => ({ path: [`__mdb_c${i}`], field: c.column }));
-    hiddenFieldsCache.set(meta, fields);
+    hiddenColumnsCache.set(meta, fields);
   }
   return fields;
 }
 
-/** The caller asked for the whole row (`.returning()`): its own columns are the backup's copy, no extra ones. */
-function isWholeRow(fields: readonly OrderedField[] | undefined, meta: TableMeta): boolean {
-  if (fields === undefined || fields.length !== meta.columns.length) return false;
-  return fields.every((f, i) => f.path.length === 1 && f.field === meta.columns[i]?.column);
-}
-
 /**
- * The backup's copy of a row from the raw driver values. A decoded value that IS the driver's object (a JSON
- * value the driver parsed, bytes) is shared with the caller's result, so it is copied: a caller mutating its
- * result cannot change what the backup gets. Values decoded into new objects are not shared and not copied.
+ * Memory mode: three values after the caller's list, all computed by the primary — the row as JSON of exact
+ * texts, its key, and its commit-order version (see `row-text.ts`).
  */
-function decodeRow(meta: TableMeta, raw: readonly unknown[], offset: number, shared: boolean): Row {
-  const row: Row = {};
-  const columns = meta.columns;
-  for (let i = 0; i < columns.length; i++) {
-    const c = columns[i] as (typeof columns)[number];
-    const value = raw[offset + i];
-    if (value === null || value === undefined) row[c.key] = null;
-    else {
-      const decoded = backupValue(c.column, value);
-      row[c.key] = shared && decoded === value && typeof decoded === 'object' ? copyValue(decoded) : decoded;
-    }
+function hiddenTexts(meta: TableMeta): OrderedField[] {
+  let fields = hiddenTextCache.get(meta);
+  if (fields === undefined) {
+    // The target table is referenced by its own name: mutations through the wrapper are never aliased.
+    const ref = (c: ColumnMeta) => `${quoteIdentifier(meta.tableName)}.${quoteIdentifier(c.dbName)}`;
+    fields = [
+      { path: ['__mdb_row'], field: sql.raw(`(${rowObjectSql(meta, ref)})::text`) },
+      { path: ['__mdb_key'], field: sql.raw(`(${keyArraySql(meta, ref)})::text`) },
+      { path: ['__mdb_version'], field: sql.raw(VERSION_SQL) },
+    ];
+    hiddenTextCache.set(meta, fields);
   }
-  return row;
+  return fields;
 }
 
-/**
- * A deep copy of a driver value: JSON data, arrays, bytes, dates. Much cheaper than `structuredClone` for the small
- * values rows hold (it was most of the capture's cost per row); anything else falls back to it.
- */
-export function copyValue(value: unknown): unknown {
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map(copyValue);
-  if (value instanceof Date) return new Date(value.getTime());
-  if (value instanceof Uint8Array) return value.slice();
-  const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return structuredClone(value);
-  const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) copy[key] = copyValue((value as Record<string, unknown>)[key]);
-  return copy;
+/** The captured rows of a memory-mode statement, from the raw result rows and the position of the hidden part. */
+function capturedRows(rows: readonly unknown[][], offset: number): CapturedRow[] {
+  const out: CapturedRow[] = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const raw = rows[i] as unknown[];
+    out[i] = { row: String(raw[offset]), key: String(raw[offset + 1]), version: Number(raw[offset + 2]) };
+  }
+  return out;
 }
 
 /**
  * Replaces a mutation builder's `_prepare` (the one path behind `await`, `.execute()` and `.prepare()`): the
- * statement runs with the caller's `returning` list (if any) followed by hidden columns holding the full row.
- * The raw result rows are split: the caller's part goes through Drizzle's own row mapping (or becomes the
- * driver's no-returning result), the hidden part is the backup's copy of the row, decoded by the same columns.
- * In durable mode the statement also writes the hidden part to the outbox and returns only the caller's part.
+ * statement runs with the caller's `returning` list (if any) followed by hidden values. The raw result rows are
+ * split: the caller's part goes through Drizzle's own row mapping (or becomes the driver's no-returning result);
+ * in memory mode the hidden part is the backup's copy of the row as the primary's own text, its key and its
+ * commit-order version. In durable mode the hidden part is every column, which the same statement writes to the
+ * outbox as exact text; only the caller's part travels back.
  */
 export function capturedPrepare(
   builder: unknown,
@@ -83,10 +72,9 @@ export function capturedPrepare(
 ): unknown {
   const b = builderInternals(builder);
   const callerFields = b.config.returning;
-  const wholeRow = context.mode === 'memory' && isWholeRow(callerFields, meta);
-  const hidden = wholeRow ? [] : hiddenColumns(meta);
+  const hidden = context.mode === 'memory' ? hiddenTexts(meta) : hiddenColumns(meta);
   const op: ChangeOp = kind === 'delete' ? 'delete' : 'upsert';
-  b.config.returning = hidden.length === 0 ? callerFields : [...(callerFields ?? []), ...hidden];
+  b.config.returning = [...(callerFields ?? []), ...hidden];
   let statement: SQL;
   try {
     statement = originalGetSQL.call(builder);
@@ -96,22 +84,18 @@ export function capturedPrepare(
   if (context.mode === 'durable') {
     statement = withOutbox(statement, meta, op, context.outbox, callerFields?.length ?? 0);
   }
-  const offset = wholeRow ? 0 : (callerFields?.length ?? 0);
+  const offset = callerFields?.length ?? 0;
   const joins = b.joinsNotNullableMap;
   const driver = sessionKind(b.session);
   const mapper = (rows: unknown[][]) => {
     if (context.mode === 'memory') {
-      context.record(
-        meta,
-        op,
-        rows.map((raw) => decodeRow(meta, raw, offset, wholeRow)),
-      );
+      context.record(meta, op, capturedRows(rows, offset));
     } else if (rows.length > 0) context.wroteOutbox();
     if (callerFields === undefined) return noReturningResult(rows, kind, driver);
     return rows.map((raw) => mapResultRow(callerFields, raw, joins));
   };
   const query = b.dialect.sqlToQuery(statement);
-  return b.session.prepareQuery(
+  const prepared = b.session.prepareQuery(
     query,
     undefined,
     // Durable statements (two CTEs) cost more to plan than to run: prepared where the driver allows.
@@ -121,4 +105,5 @@ export function capturedPrepare(
     { type: kind, tables: extractUsedTable(meta.table) },
     b.cacheConfig as never,
   );
+  return context.mode === 'memory' ? context.tracked(prepared) : prepared;
 }

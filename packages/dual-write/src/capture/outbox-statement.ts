@@ -1,10 +1,9 @@
+import { quoteLiteral } from '@multidb/config';
 import { type SQL, sql } from 'drizzle-orm';
 import type { ChangeOp } from '../apply/change.js';
 import { type OutboxNames, qualified } from '../outbox/outbox-schema.js';
 import type { TableMeta } from '../table-meta.js';
-
-// jsonb_build_object takes at most 100 arguments: 50 name/value pairs per call, chained with `||`.
-const PAIRS_PER_CALL = 50;
+import { rowObjectSql } from './row-text.js';
 
 const column = (i: number) => sql.identifier(`__mdb_${i}`);
 
@@ -31,13 +30,8 @@ export function withOutbox(
     meta.primaryKey.map((c) => tableColumn(meta.columns.indexOf(c))),
     sql`, `,
   );
-  const objects: SQL[] = [];
-  for (let start = 0; start < meta.columns.length; start += PAIRS_PER_CALL) {
-    const pairs = meta.columns
-      .slice(start, start + PAIRS_PER_CALL)
-      .map((c, i) => sql`${sql.raw(quoteLiteral(c.dbName))}::text, ${tableColumn(start + i)}`);
-    objects.push(sql`jsonb_build_object(${sql.join(pairs, sql`, `)})`);
-  }
+  // Every value as the primary's exact text (see `row-text.ts`), the same form memory mode captures.
+  const rowData = rowObjectSql(meta, (_, index) => `"__mdb_${callerColumns + index}"`);
   const returned =
     callerColumns === 0
       ? sql`null`
@@ -47,10 +41,7 @@ export function withOutbox(
         );
   return sql`with "__mdb_m" (${aliases}) as (${mutation}), "__mdb_o" as (
     insert into ${qualified(names, 'outbox')} ("table_name", "op", "entity_key", "row_data")
-    select ${sql.raw(quoteLiteral(meta.name))}, ${sql.raw(quoteLiteral(op))}, jsonb_build_array(${key})::text, ${sql.join(objects, sql` || `)} from "__mdb_m"
+    select ${sql.raw(quoteLiteral(meta.name))}, ${sql.raw(quoteLiteral(op))}, jsonb_build_array(${key})::text, ${sql.raw(rowData)} from "__mdb_m"
   ) select ${returned} from "__mdb_m"`;
 }
 
-function quoteLiteral(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
-}

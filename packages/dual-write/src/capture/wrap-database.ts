@@ -76,9 +76,20 @@ async function rootTransaction(
 ): Promise<unknown> {
   const scope = TransactionScope.root();
   const run = db.transaction.bind(db) as TransactionFn;
-  const result = await run((tx) => callback(wrapTransaction(tx, context.within(scope), scope)), config);
-  context.committed(scope);
-  return result;
+  let settle: ((committed: boolean) => void) | undefined;
+  try {
+    const result = await run(async (tx) => {
+      const value = await callback(wrapTransaction(tx, context.within(scope), scope));
+      // Drizzle sends COMMIT when this returns: from here the commit is in flight.
+      settle = context.committing(scope);
+      return value;
+    }, config);
+    settle?.(true);
+    return result;
+  } catch (error) {
+    settle?.(false);
+    throw error;
+  }
 }
 
 function wrapTransaction(tx: AnyPgDatabase, context: CaptureContext, scope: TransactionScope): AnyPgDatabase {

@@ -1,11 +1,11 @@
 import { describeError } from '@multidb/config';
 import type { Change } from '../apply/change.js';
-import type { Row } from '../apply/drizzle-target.js';
 import type { DualWriteLogger } from '../logger.js';
 import type { OutboxNames } from '../outbox/outbox-schema.js';
 import type { BackupQueue } from '../queue/backup-queue.js';
 import type { TableRegistry } from '../table-registry.js';
 import type { CaptureContext } from './capture-context.js';
+import type { CommitOrder } from './commit-order.js';
 import type { TransactionScope } from './transaction-scope.js';
 
 interface Shared {
@@ -14,17 +14,36 @@ interface Shared {
   readonly logger: Required<DualWriteLogger>;
 }
 
+interface Executable {
+  execute(...args: unknown[]): Promise<unknown>;
+}
+
 /** Memory mode: a statement's rows go to the queue, or to the open transaction's scope until it commits. */
-export function memoryContext(shared: Shared, queue: BackupQueue, scope?: TransactionScope): CaptureContext {
+export function memoryContext(
+  shared: Shared,
+  queue: BackupQueue,
+  order: CommitOrder,
+  scope?: TransactionScope,
+): CaptureContext {
   return {
     mode: 'memory',
     outbox: shared.outbox,
     meta: (table) => shared.registry.meta(table),
     record(table, op, rows) {
       try {
-        const changes: Change<Row>[] = rows.map((row) => ({ table, op, key: table.entityKey(row), row }));
-        if (scope) scope.add(changes);
-        else queue.enqueue(changes);
+        let low = Number.POSITIVE_INFINITY;
+        let high = 0;
+        const changes: Change<string>[] = new Array(rows.length);
+        for (let i = 0; i < rows.length; i++) {
+          const captured = rows[i] as (typeof rows)[number];
+          if (captured.version < low) low = captured.version;
+          if (captured.version > high) high = captured.version;
+          changes[i] = { table, op, key: `${table.name}:${captured.key}`, row: captured.row };
+        }
+        if (rows.length === 0) return;
+        order.seen(high);
+        if (scope) scope.add(changes, low, high);
+        else queue.enqueue(changes, { version: high });
       } catch (error) {
         // Never reaches the caller: its write succeeded. Logged loudly instead.
         shared.logger.error('could not capture rows for the backup', {
@@ -33,9 +52,42 @@ export function memoryContext(shared: Shared, queue: BackupQueue, scope?: Transa
         });
       }
     },
+    tracked(prepared) {
+      // Inside a transaction the COMMIT is what is registered (see `committing`).
+      if (scope !== undefined) return prepared;
+      const target = prepared as unknown as Executable;
+      const execute = target.execute;
+      target.execute = function (this: unknown, ...args: unknown[]) {
+        const token = order.begin();
+        let settled: Promise<unknown>;
+        try {
+          settled = execute.apply(this, args);
+        } catch (error) {
+          order.end(token);
+          throw error;
+        }
+        // The rows are recorded by the result mapper, inside `execute`: ending after it settles keeps them held.
+        settled.then(
+          () => order.end(token),
+          () => order.end(token),
+        );
+        return settled;
+      };
+      return prepared;
+    },
     wroteOutbox() {},
-    within: (inner) => memoryContext(shared, queue, inner),
-    committed: (root) => queue.enqueue(root.committedChanges()),
+    within: (inner) => memoryContext(shared, queue, order, inner),
+    committing(root) {
+      const low = root.lowestVersion();
+      const token = low === undefined ? undefined : order.begin(low - 1);
+      return (committed) => {
+        if (committed) {
+          const { changes, high } = root.committed();
+          if (changes.length > 0) queue.enqueue(changes, { version: high });
+        }
+        if (token !== undefined) order.end(token);
+      };
+    },
   };
 }
 
@@ -46,10 +98,13 @@ export function durableContext(shared: Shared, nudge: () => void, inTransaction 
     outbox: shared.outbox,
     meta: (table) => shared.registry.meta(table),
     record() {},
+    tracked: (prepared) => prepared,
     wroteOutbox() {
       if (!inTransaction) nudge();
     },
     within: () => durableContext(shared, nudge, true),
-    committed: () => nudge(),
+    committing: () => (committed) => {
+      if (committed) nudge();
+    },
   };
 }

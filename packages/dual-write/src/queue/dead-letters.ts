@@ -1,7 +1,6 @@
 import { type AnyPgDatabase, describeError } from '@multidb/config';
 import { sql } from 'drizzle-orm';
 import type { Change, ChangeUnit } from '../apply/change.js';
-import type { Row } from '../apply/drizzle-target.js';
 import { errorCode } from '../apply/error-kind.js';
 import type { DualWriteLogger } from '../logger.js';
 import { type OutboxNames, qualified } from '../outbox/outbox-schema.js';
@@ -12,8 +11,8 @@ export interface DeadLetter {
   readonly tables: readonly string[];
   /** `schema.table:<key>` of every row of the unit. */
   readonly keys: readonly string[];
-  /** What was tried: the rows as captured from the primary. */
-  readonly changes: readonly Change<Row>[];
+  /** What was tried: the rows as captured from the primary (JSON objects of exact column texts). */
+  readonly changes: readonly Change<string>[];
   /** The backup's error, credentials redacted. */
   readonly error: string;
   readonly code: string | undefined;
@@ -41,7 +40,7 @@ export class DeadLetterStore {
     this.#options = options;
   }
 
-  add(unit: ChangeUnit<Row>, error: unknown, attempts: number): DeadLetter {
+  add(unit: ChangeUnit<string>, error: unknown, attempts: number): DeadLetter {
     const letter: DeadLetter = {
       id: this.#nextId++,
       tables: [...new Set(unit.changes.map((c) => c.table.name))],
@@ -83,7 +82,7 @@ export class DeadLetterStore {
       await table.db.execute(sql`insert into ${qualified(table.names, 'deadLetter')}
         (source, table_name, entity_keys, row_data, error, code, attempts)
         values ('memory', ${letter.tables.join(',')}, ${JSON.stringify(letter.keys)}::text::jsonb,
-          ${safeJson(letter.changes.map((c) => ({ op: c.op, row: c.row })))}::text::jsonb,
+          ${`[${letter.changes.map((c) => `{"op":${JSON.stringify(c.op)},"row":${c.row}}`).join(',')}]`}::text::jsonb,
           ${letter.error}, ${letter.code ?? null}, ${letter.attempts})`);
     } catch (error) {
       this.#options.logger.error('could not record a dead letter on the primary', {
@@ -91,8 +90,4 @@ export class DeadLetterStore {
       });
     }
   }
-}
-
-function safeJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 }

@@ -4,7 +4,8 @@ import type { TableMeta } from '../table-meta.js';
 /** The rows of one table that the backup may have missed, by key: enough to re-read them from the primary. */
 export interface LedgerTable {
   readonly table: TableMeta;
-  readonly keys: ReadonlyMap<string, readonly unknown[]>;
+  /** Entity key → the key's exact texts as a JSON array (as captured). */
+  readonly keys: ReadonlyMap<string, string>;
 }
 
 export interface LedgerSummary {
@@ -24,7 +25,7 @@ export interface LedgerSummary {
  * flagged for a full sync instead.
  */
 export class OverflowLedger {
-  readonly #tables = new Map<string, { table: TableMeta; keys: Map<string, readonly unknown[]> }>();
+  readonly #tables = new Map<string, { table: TableMeta; keys: Map<string, string> }>();
   readonly #needsFullSync = new Set<string>();
   readonly #maxKeys: number;
   #size = 0;
@@ -33,10 +34,7 @@ export class OverflowLedger {
     this.#maxKeys = maxKeys;
   }
 
-  record(
-    changes: readonly Change<unknown>[],
-    keyValues: (change: Change<unknown>) => readonly unknown[],
-  ): void {
+  record(changes: readonly Change<unknown>[]): void {
     for (const change of changes) {
       const name = change.table.name;
       if (this.#needsFullSync.has(name)) continue;
@@ -52,7 +50,7 @@ export class OverflowLedger {
         this.#tables.delete(name);
         continue;
       }
-      entry.keys.set(change.key, keyValues(change));
+      entry.keys.set(change.key, keyText(change));
       this.#size += 1;
     }
   }
@@ -72,4 +70,9 @@ export class OverflowLedger {
     for (const [name, entry] of this.#tables) tables[name] = entry.keys.size;
     return { keys: this.#size, tables, needsFullSync: [...this.#needsFullSync] };
   }
+}
+
+/** The key part of an entity key (`schema.table:<key as JSON>`). */
+export function keyText(change: Change<unknown>): string {
+  return change.key.slice(change.table.name.length + 1);
 }

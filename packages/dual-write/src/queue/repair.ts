@@ -31,13 +31,13 @@ export async function repairFromPrimary(
   let deleted = 0;
   const counts: Record<string, number> = {};
   for (const { table, keys } of tables) {
-    const changes = await rereadChanges(primary, table, [...keys.values()]);
+    const { changes, version } = await rereadChanges(primary, table, [...keys.values()]);
     for (const change of changes) {
       if (change.op === 'upsert') upserted++;
       else deleted++;
     }
     counts[table.name] = changes.length;
-    queue.enqueue(changes, { force: true });
+    queue.enqueue(changes, { force: true, reread: version });
   }
   const applied = await queue.flush(timeoutMs);
   return { rows: upserted + deleted, upserted, deleted, tables: counts, needsFullSync, applied };
