@@ -1,17 +1,22 @@
-import { type AnyPgDatabase, MultiDbError } from '@multidb/config';
+import { type AnyPgDatabase, describeError, MultiDbError } from '@multidb/config';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { defaultApplyTimeoutMs, withApplyDeadline } from './apply/apply-deadline.js';
-import { drizzleTarget, type Row } from './apply/drizzle-target.js';
+import type { Change } from './apply/change.js';
+import { jsonRowsTarget } from './apply/json-rows-target.js';
+import { CommitOrder } from './capture/commit-order.js';
 import { wrapDatabase } from './capture/wrap-database.js';
 import { durableContext, memoryContext } from './capture/writer-contexts.js';
 import { type DualWriteLogger, redactingLogger, silentLogger } from './logger.js';
 import { OutboxDrainer, type OutboxDrainerOptions } from './outbox/outbox-drainer.js';
+import { OutboxGauge } from './outbox/outbox-gauge.js';
 import { outboxNames } from './outbox/outbox-schema.js';
+import { OutboxStore } from './outbox/outbox-store.js';
 import { BackupQueue } from './queue/backup-queue.js';
 import { type DeadLetter, DeadLetterStore } from './queue/dead-letters.js';
 import { type DualWriteMetrics, MetricCounters } from './queue/metrics.js';
-import { type LedgerSummary, OverflowLedger } from './queue/overflow-ledger.js';
+import { keyText, type LedgerSummary, OverflowLedger } from './queue/overflow-ledger.js';
 import { type RepairReport, repairFromPrimary } from './queue/repair.js';
+import { rereadChanges } from './queue/reread-rows.js';
 import { RetryPolicy, realTiming, type Timing } from './queue/retry-policy.js';
 import { TableRegistry } from './table-registry.js';
 
@@ -45,6 +50,12 @@ export interface DualWriterOptions {
    * accepts connections but never answers. Default `statementTimeoutMs + 5000`, or 30 000; 0 disables it.
    */
   readonly applyTimeoutMs?: number;
+  /**
+   * Memory mode: how long a statement still running may hold back the backup's apply of rows committed after it
+   * started (commit order, see the README), in ms. Past it, what the statement returns is re-read from the
+   * primary (given `primary`) instead of applied as captured. Default 30 000.
+   */
+  readonly maxOrderWaitMs?: number;
   /** Dead letters kept in memory (older ones go to the overflow ledger). Default 1000. */
   readonly maxDeadLetters?: number;
   /** Distinct keys the overflow ledger keeps before flagging a table for a full sync. Default 100 000. */
@@ -55,6 +66,11 @@ export interface DualWriterOptions {
   readonly outboxSchema?: string;
   /** Durable mode: run a drainer in this process (default true). Several processes may; one leads. */
   readonly drainer?: boolean | Partial<Omit<OutboxDrainerOptions, 'primary' | 'backup' | 'tables'>>;
+  /**
+   * Durable mode: how often `metrics()` reads the outbox depth and lag from the primary (one cheap statement, in
+   * every process with a writer, draining or not). Default 1000 ms; 0 stops the refresh.
+   */
+  readonly depthRefreshMs?: number;
   readonly logger?: DualWriteLogger;
   readonly clock?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -110,11 +126,15 @@ function memoryWriter(options: DualWriterOptions, shared: Shared, timing: Timing
       options.deadLetterTable && options.primary ? { db: options.primary, names: shared.outbox } : undefined,
     logger: shared.logger,
     now: timing.now,
-    onEvict: (letter) => ledger.record(letter.changes, (c) => c.table.keyValues(c.row as Row)),
+    onEvict: (letter) => ledger.record(letter.changes),
   });
-  const queue = new BackupQueue({
+  const order = new CommitOrder({ now: timing.now, maxWaitMs: options.maxOrderWaitMs ?? 30_000 });
+  let queue: BackupQueue;
+  const reread = (changes: readonly Change<string>[]) =>
+    rereadLate(options.primary, queue, ledger, changes, shared);
+  queue = new BackupQueue({
     target: withApplyDeadline(
-      drizzleTarget(options.backup, { statementTimeoutMs: options.statementTimeoutMs }),
+      jsonRowsTarget(options.backup, { statementTimeoutMs: options.statementTimeoutMs }),
       options.applyTimeoutMs ?? defaultApplyTimeoutMs(options.statementTimeoutMs),
     ),
     maxDepth: options.maxDepth ?? 10_000,
@@ -126,8 +146,10 @@ function memoryWriter(options: DualWriterOptions, shared: Shared, timing: Timing
     ledger,
     deadLetters,
     metrics,
+    order,
+    onLate: options.primary === undefined ? undefined : reread,
   });
-  const context = memoryContext(shared, queue);
+  const context = memoryContext(shared, queue, order);
   const primary = () => {
     if (options.primary === undefined) {
       throw new MultiDbError('InvalidConfig', 'repairs re-read rows from the primary: pass `primary`');
@@ -154,10 +176,43 @@ function memoryWriter(options: DualWriterOptions, shared: Shared, timing: Timing
     async retryDeadLetters(timeoutMs) {
       const letters = deadLetters.take();
       const retry = new OverflowLedger(Number.POSITIVE_INFINITY);
-      for (const letter of letters) retry.record(letter.changes, (c) => c.table.keyValues(c.row as Row));
+      for (const letter of letters) retry.record(letter.changes);
       return repairFromPrimary(primary(), queue, retry.take().tables, [], timeoutMs);
     },
   };
+}
+
+/**
+ * Rows that arrived after newer rows of the same table may have been applied (their statement outlived the
+ * commit-order wait): their current state is re-read from the primary and queued; if that fails, their keys go to
+ * the overflow ledger (nothing is dropped silently).
+ */
+function rereadLate(
+  primary: AnyPgDatabase | undefined,
+  queue: BackupQueue,
+  ledger: OverflowLedger,
+  changes: readonly Change<string>[],
+  shared: Shared,
+): void {
+  if (primary === undefined) return;
+  const byTable = new Map<Change<string>['table'], string[]>();
+  for (const change of changes) {
+    const keys = byTable.get(change.table) ?? [];
+    keys.push(keyText(change));
+    byTable.set(change.table, keys);
+  }
+  for (const [table, keys] of byTable) {
+    rereadChanges(primary, table, keys).then(
+      (found) => queue.enqueue(found.changes, { force: true, reread: found.version }),
+      (error: unknown) => {
+        ledger.record(changes.filter((c) => c.table === table));
+        shared.logger.error('could not re-read late rows from the primary; recorded in the overflow ledger', {
+          table: table.name,
+          error: describeError(error),
+        });
+      },
+    );
+  }
 }
 
 function durableWriter(options: DualWriterOptions, shared: Shared, timing: Timing): DualWriter {
@@ -181,13 +236,24 @@ function durableWriter(options: DualWriterOptions, shared: Shared, timing: Timin
           retryDelaysMs: options.retryDelaysMs,
           statementTimeoutMs: options.statementTimeoutMs,
           applyTimeoutMs: options.applyTimeoutMs,
+          depthRefreshMs: options.depthRefreshMs,
           logger: options.logger,
           clock: timing.now,
           sleep: timing.sleep,
           ...drainerOptions,
         });
   drainer?.start();
+  // Without a drainer, this process still reports the outbox's depth and lag (the drainer has its own gauge).
+  const gauge = drainer
+    ? undefined
+    : new OutboxGauge(new OutboxStore(options.primary, outboxNames(options.outboxSchema)), {
+        refreshMs: options.depthRefreshMs,
+        logger: shared.logger,
+        now: timing.now,
+      });
+  gauge?.start();
   const context = durableContext(shared, () => drainer?.nudge());
+  const noCounters = new MetricCounters();
   const unsupported = async (): Promise<RepairReport> => {
     throw new MultiDbError(
       'UnsupportedMutation',
@@ -202,9 +268,10 @@ function durableWriter(options: DualWriterOptions, shared: Shared, timing: Timin
     async drain(timeoutMs) {
       const done = drainer ? await drainer.flush(timeoutMs) : false;
       await drainer?.stop();
+      await gauge?.stop();
       return done;
     },
-    metrics: () => drainer?.metrics() ?? new MetricCounters().snapshot('durable', 0, 0),
+    metrics: () => drainer?.metrics() ?? noCounters.snapshot('durable', gauge?.reading ?? 0),
     deadLetters: () => [],
     overflow: () => ({ keys: 0, tables: {}, needsFullSync: [] }),
     repairOverflow: unsupported,

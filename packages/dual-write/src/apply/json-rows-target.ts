@@ -25,7 +25,10 @@ const CHARS_PER_STATEMENT = 4 * 1024 * 1024;
  * rows by key, so a statement of any size stays flat (no `(k1, k2) in ((…), …)` expression to overflow the
  * backup's stack). Steps are split by rows and by size.
  */
-export function jsonRowsTarget(backup: AnyPgDatabase, options: JsonRowsTargetOptions = {}): BackupTarget<string> {
+export function jsonRowsTarget(
+  backup: AnyPgDatabase,
+  options: JsonRowsTargetOptions = {},
+): BackupTarget<string> {
   const timeoutMs = options.statementTimeoutMs ?? 0;
   return {
     async apply(steps, deadline) {
@@ -41,7 +44,12 @@ export function jsonRowsTarget(backup: AnyPgDatabase, options: JsonRowsTargetOpt
       };
       // One statement is atomic by itself: no BEGIN/COMMIT round trips, unless a deadline must be able to stop it
       // from committing late, or a fence must run first.
-      if (queries.length === 1 && timeoutMs <= 0 && deadline === undefined && options.beforeApply === undefined) {
+      if (
+        queries.length === 1 &&
+        timeoutMs <= 0 &&
+        deadline === undefined &&
+        options.beforeApply === undefined
+      ) {
         await run(backup, queries[0] as { text: string; param: string });
         return;
       }

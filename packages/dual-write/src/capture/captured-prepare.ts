@@ -4,7 +4,7 @@ import { extractUsedTable } from 'drizzle-orm/pg-core';
 import type { ChangeOp } from '../apply/change.js';
 import { reusableStatementName } from '../apply/run-query.js';
 import type { ColumnMeta, TableMeta } from '../table-meta.js';
-import type { CapturedRow, CaptureContext } from './capture-context.js';
+import type { CaptureContext, CapturedRow } from './capture-context.js';
 import { builderInternals, mapResultRow, type OrderedField, sessionKind } from './drizzle-internals.js';
 import { noReturningResult } from './no-returning-result.js';
 import { withOutbox } from './outbox-statement.js';

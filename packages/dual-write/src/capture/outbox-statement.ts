@@ -44,4 +44,3 @@ export function withOutbox(
     select ${sql.raw(quoteLiteral(meta.name))}, ${sql.raw(quoteLiteral(op))}, jsonb_build_array(${key})::text, ${sql.raw(rowData)} from "__mdb_m"
   ) select ${returned} from "__mdb_m"`;
 }
-

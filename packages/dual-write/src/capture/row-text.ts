@@ -21,22 +21,27 @@ export function exactText(value: string, column: ColumnMeta): string {
 const PAIRS_PER_CALL = 50;
 
 /** `jsonb_build_object('c1', <c1 as text>, …)`: the whole row as JSON of exact texts (see `exactText`). */
-export function rowObjectSql(meta: TableMeta, valueOf: (column: ColumnMeta, index: number) => string): string {
+export function rowObjectSql(
+  meta: TableMeta,
+  value: (column: ColumnMeta, index: number) => string,
+): string {
   const calls: string[] = [];
   for (let start = 0; start < meta.columns.length; start += PAIRS_PER_CALL) {
     const pairs = meta.columns
       .slice(start, start + PAIRS_PER_CALL)
-      .map((c, i) => `${quoteLiteral(c.dbName)}::text, ${exactText(valueOf(c, start + i), c)}`);
+      .map((c, i) => `${quoteLiteral(c.dbName)}::text, ${exactText(value(c, start + i), c)}`);
     calls.push(`jsonb_build_object(${pairs.join(', ')})`);
   }
   return calls.length === 0 ? `'{}'::jsonb` : calls.join(' || ');
 }
 
 /** `jsonb_build_array(<k1 as text>, …)`: the row's identity, exact (the same texts as in its row object). */
-export function keyArraySql(meta: TableMeta, valueOf: (column: ColumnMeta) => string): string {
+export function keyArraySql(meta: TableMeta, value: (column: ColumnMeta) => string): string {
   const parts: string[] = [];
   for (let start = 0; start < meta.primaryKey.length; start += 2 * PAIRS_PER_CALL) {
-    const items = meta.primaryKey.slice(start, start + 2 * PAIRS_PER_CALL).map((c) => exactText(valueOf(c), c));
+    const items = meta.primaryKey
+      .slice(start, start + 2 * PAIRS_PER_CALL)
+      .map((c) => exactText(value(c), c));
     parts.push(`jsonb_build_array(${items.join(', ')})`);
   }
   return parts.join(' || ');

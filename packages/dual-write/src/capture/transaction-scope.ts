@@ -7,7 +7,12 @@ import type { Change } from '../apply/change.js';
  */
 export class TransactionScope {
   readonly #parent: TransactionScope | undefined;
-  readonly #entries: { scope: TransactionScope; changes: readonly Change<string>[]; low: number; high: number }[];
+  readonly #entries: {
+    scope: TransactionScope;
+    changes: readonly Change<string>[];
+    low: number;
+    high: number;
+  }[];
   #discarded = false;
 
   private constructor(parent: TransactionScope | undefined) {

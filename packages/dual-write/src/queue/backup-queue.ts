@@ -1,7 +1,7 @@
 import { describeError } from '@multidb/config';
 import { type BackupTarget, type Change, type ChangeUnit, countChanges } from '../apply/change.js';
-import type { Row } from '../apply/drizzle-target.js';
 import { type ApplyReport, applyIsolating } from '../apply/isolating-apply.js';
+import type { CommitOrder } from '../capture/commit-order.js';
 import type { DualWriteLogger } from '../logger.js';
 import type { DeadLetterStore } from './dead-letters.js';
 import type { MetricCounters } from './metrics.js';
@@ -10,7 +10,7 @@ import type { RetryPolicy, RetryState, Timing } from './retry-policy.js';
 import { selectRunnable } from './unit-scheduler.js';
 
 export interface BackupQueueOptions {
-  readonly target: BackupTarget<Row>;
+  readonly target: BackupTarget<string>;
   /** Most rows held in memory; past it new rows go to the overflow ledger (keys only). */
   readonly maxDepth: number;
   /** Rows per backup transaction (a bigger primary transaction still goes in one piece). */
@@ -26,30 +26,45 @@ export interface BackupQueueOptions {
   readonly ledger: OverflowLedger;
   readonly deadLetters: DeadLetterStore;
   readonly metrics: MetricCounters;
+  /** Commit order of captures: the watermark below which units may be applied (see `commit-order.ts`). */
+  readonly order: CommitOrder;
+  /**
+   * Rows of a statement that stopped holding the watermark (it ran past `CommitOrder`'s wait) and returned after
+   * newer rows were applied: their captured state may be older than the backup's. Given this, they are handed
+   * over to be re-read from the primary instead of being applied.
+   */
+  readonly onLate?: (changes: readonly Change<string>[]) => void;
 }
 
 /**
- * Memory mode's queue: units (a statement, or a committed transaction) in capture order, applied off the caller's
- * path by one background loop, batch after batch, each batch in one backup transaction. Rows of one entity stay
- * in order; a unit waiting for a retry holds back only later units that touch its rows.
+ * Memory mode's queue: units (a statement, or a committed transaction) in commit order — by their version, not by
+ * when their results arrived — applied off the caller's path by one background loop, batch after batch, each
+ * batch in one backup transaction. A unit is applied only once no statement still in flight could return an
+ * older version (the commit-order watermark). Rows of one entity stay in order; a unit waiting for a retry holds
+ * back only later units that touch its rows.
  */
 export class BackupQueue {
   readonly #o: BackupQueueOptions;
   readonly #retry = new Map<number, RetryState>();
-  #pending: ChangeUnit<Row>[] = [];
-  #inFlight: readonly ChangeUnit<Row>[] = [];
+  #pending: ChangeUnit<string>[] = [];
+  #inFlight: readonly ChangeUnit<string>[] = [];
   #depth = 0;
   #nextId = 1;
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
-  #waitingFor: 'linger' | 'retry' | undefined;
+  #waitingFor: 'linger' | 'retry' | 'order' | undefined;
   #closed = false;
   #overflowing = false;
   #outageFailures = 0;
+  /** Highest version handed to the backup so far: a unit arriving at or below it is late. */
+  #released = 0;
   readonly #waiters: { upTo: number; resolve: () => void }[] = [];
 
   constructor(options: BackupQueueOptions) {
     this.#o = options;
+    options.order.onAdvance(() => {
+      if (this.#waitingFor === 'order') this.#wake?.();
+    });
   }
 
   get depth(): number {
@@ -62,20 +77,36 @@ export class BackupQueue {
 
   /** Ms since the oldest unapplied row was captured (0 when none). */
   oldestPendingAgeMs(): number {
-    const first = [this.#inFlight[0], this.#pending[0]].filter((u) => u !== undefined);
-    if (first.length === 0) return 0;
-    return Math.max(0, this.#o.timing.now() - Math.min(...first.map((u) => u.capturedAt)));
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const unit of this.#inFlight) oldest = Math.min(oldest, unit.capturedAt);
+    for (const unit of this.#pending) oldest = Math.min(oldest, unit.capturedAt);
+    if (oldest === Number.POSITIVE_INFINITY) return 0;
+    return Math.max(0, this.#o.timing.now() - oldest);
   }
 
   /** Synchronous and never throws: the caller's write has already succeeded on the primary. */
-  enqueue(changes: readonly Change<Row>[], options: { force?: boolean } = {}): void {
+  enqueue(
+    changes: readonly Change<string>[],
+    options: { force?: boolean; version?: number; reread?: number } = {},
+  ): void {
     if (changes.length === 0) return;
+    // Re-read rows (repairs) are the primary's current state: ordered after everything seen so far.
+    if (options.reread !== undefined) this.#o.order.seen(options.reread);
+    const version = options.version ?? this.#o.order.maxSeen;
+    if (options.version !== undefined && version <= this.#released) {
+      if (this.#late(changes)) return;
+    }
     if (this.#closed || (!options.force && this.#depth + changes.length > this.#o.maxDepth)) {
       this.#overflow(changes);
       return;
     }
     this.#overflowing = false;
-    this.#pending.push({ id: this.#nextId++, changes, capturedAt: this.#o.timing.now() });
+    insertByVersion(this.#pending, {
+      id: this.#nextId++,
+      version,
+      changes,
+      capturedAt: this.#o.timing.now(),
+    });
     this.#depth += changes.length;
     // New rows may run past a unit waiting for its retry; a lingering batch that is now full goes at once.
     if (this.#waitingFor === 'retry' || (this.#waitingFor === 'linger' && this.#depth >= this.#o.batchSize)) {
@@ -102,8 +133,19 @@ export class BackupQueue {
     this.#closed = true;
   }
 
-  #overflow(changes: readonly Change<Row>[]): void {
-    this.#o.ledger.record(changes, (change) => change.table.keyValues(change.row as Row));
+  /** True when the late rows were handed over to be re-read (else they are applied as captured). */
+  #late(changes: readonly Change<string>[]): boolean {
+    this.#o.logger.warn('rows of a statement that outlived the commit-order wait arrived after newer rows', {
+      rows: changes.length,
+      tables: [...new Set(changes.map((c) => c.table.name))].join(','),
+    });
+    if (this.#o.onLate === undefined) return false;
+    this.#o.onLate(changes);
+    return true;
+  }
+
+  #overflow(changes: readonly Change<string>[]): void {
+    this.#o.ledger.record(changes);
     this.#o.metrics.add('overflowed', changes.length);
     if (!this.#overflowing) {
       this.#overflowing = true;
@@ -117,8 +159,9 @@ export class BackupQueue {
   }
 
   #settledUpTo(upTo: number): boolean {
-    const open = [this.#inFlight[0]?.id, this.#pending[0]?.id].filter((id) => id !== undefined);
-    return open.length === 0 || Math.min(...open) > upTo;
+    for (const unit of this.#inFlight) if (unit.id <= upTo) return false;
+    for (const unit of this.#pending) if (unit.id <= upTo) return false;
+    return true;
   }
 
   #schedule(): void {
@@ -138,8 +181,15 @@ export class BackupQueue {
   async #run(): Promise<void> {
     for (;;) {
       const now = this.#o.timing.now();
+      const eligible = this.#eligible();
+      if (eligible.length === 0) {
+        if (this.#pending.length === 0) return;
+        // Everything pending could still be preceded by a statement in flight: wait for it to settle.
+        await this.#sleepOrWake(this.#o.order.nextExpiryMs() ?? 1000, 'order');
+        continue;
+      }
       const { runnable, waitMs } = selectRunnable(
-        this.#pending,
+        eligible,
         (unit) => this.#retry.get(unit.id),
         now,
         this.#o.batchSize,
@@ -156,8 +206,9 @@ export class BackupQueue {
       }
       const taken = new Set(runnable);
       this.#pending = this.#pending.filter((unit) => !taken.has(unit));
+      for (const unit of runnable) this.#released = Math.max(this.#released, unit.version ?? 0);
       this.#inFlight = runnable;
-      let report: ApplyReport<Row>;
+      let report: ApplyReport<string>;
       try {
         report = await applyIsolating(runnable, this.#o.target);
       } finally {
@@ -171,8 +222,16 @@ export class BackupQueue {
     }
   }
 
+  /** The pending units no statement in flight can precede: a prefix, since they are in version order. */
+  #eligible(): readonly ChangeUnit<string>[] {
+    const mark = this.#o.order.watermark();
+    let n = 0;
+    while (n < this.#pending.length && ((this.#pending[n] as ChangeUnit<string>).version ?? 0) <= mark) n++;
+    return n === this.#pending.length ? this.#pending : this.#pending.slice(0, n);
+  }
+
   /** Ms the batch should still wait to grow: only while it is not full and its oldest row is young. */
-  #lingerLeft(runnable: readonly ChangeUnit<Row>[], now: number): number {
+  #lingerLeft(runnable: readonly ChangeUnit<string>[], now: number): number {
     if (this.#o.lingerMs <= 0 || this.#closed || this.#waiters.length > 0) return 0;
     let rows = 0;
     let oldest = now;
@@ -184,18 +243,18 @@ export class BackupQueue {
     return this.#o.lingerMs - (now - oldest);
   }
 
-  async #sleepOrWake(ms: number, reason: 'linger' | 'retry'): Promise<void> {
+  async #sleepOrWake(ms: number, reason: 'linger' | 'retry' | 'order'): Promise<void> {
     this.#waitingFor = reason;
     await Promise.race([this.#o.timing.sleep(ms), new Promise<void>((resolve) => (this.#wake = resolve))]);
     this.#wake = undefined;
     this.#waitingFor = undefined;
   }
 
-  #settle(report: ApplyReport<Row>): void {
+  #settle(report: ApplyReport<string>): void {
     const { metrics, logger } = this.#o;
     const now = this.#o.timing.now();
-    const back: ChangeUnit<Row>[] = [...report.deferred, ...report.held];
-    metrics.add('failed', report.rollbacks);
+    const back: ChangeUnit<string>[] = [...report.deferred, ...report.held];
+    metrics.countApplyFailures(report);
     for (const unit of report.applied) this.#done(unit);
     if (report.applied.length > 0) {
       metrics.add('applied', countChanges(report.applied));
@@ -227,11 +286,11 @@ export class BackupQueue {
       if (this.#outageFailures === 0)
         logger.warn('backup unreachable; holding rows', { error: metrics.lastError });
     }
-    this.#pending = mergeById(back, this.#pending);
+    this.#pending = mergeByVersion(back, this.#pending);
     this.#notifyWaiters();
   }
 
-  #done(unit: ChangeUnit<Row>): void {
+  #done(unit: ChangeUnit<string>): void {
     this.#depth -= unit.changes.length;
     this.#retry.delete(unit.id);
   }
@@ -247,16 +306,30 @@ export class BackupQueue {
   }
 }
 
-function mergeById<R>(a: ChangeUnit<R>[], b: readonly ChangeUnit<R>[]): ChangeUnit<R>[] {
+function before<R>(x: ChangeUnit<R>, y: ChangeUnit<R>): boolean {
+  const vx = x.version ?? 0;
+  const vy = y.version ?? 0;
+  return vx < vy || (vx === vy && x.id < y.id);
+}
+
+/** Inserts in (version, id) order; captures mostly arrive in order, so the search starts at the end. */
+function insertByVersion<R>(list: ChangeUnit<R>[], unit: ChangeUnit<R>): void {
+  let at = list.length;
+  while (at > 0 && before(unit, list[at - 1] as ChangeUnit<R>)) at--;
+  list.splice(at, 0, unit);
+}
+
+/** Merges units handed back by an apply into the pending list, keeping (version, id) order. */
+function mergeByVersion<R>(a: ChangeUnit<R>[], b: readonly ChangeUnit<R>[]): ChangeUnit<R>[] {
   if (a.length === 0) return [...b];
-  const sorted = [...a].sort((x, y) => x.id - y.id);
+  const sorted = [...a].sort((x, y) => (before(x, y) ? -1 : before(y, x) ? 1 : 0));
   const out: ChangeUnit<R>[] = [];
   let i = 0;
   let j = 0;
   while (i < sorted.length || j < b.length) {
     const x = sorted[i];
     const y = b[j];
-    if (y === undefined || (x !== undefined && x.id < y.id)) {
+    if (y === undefined || (x !== undefined && before(x, y))) {
       out.push(x as ChangeUnit<R>);
       i++;
     } else {
