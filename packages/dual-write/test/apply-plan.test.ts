@@ -41,10 +41,53 @@ describe('coalescedPlan', () => {
     ]);
   });
 
-  it('a delete followed by a re-insert of the same row is an upsert', () => {
+  it('merges consecutive writes of a row into its last state, a delete included', () => {
+    expect(
+      shape(coalescedPlan([unit(up(C, 'c1', 'v1')), unit(up(C, 'c1', 'v2')), unit(del(C, 'c1'))])),
+    ).toEqual(['delete counters: -c1']);
+  });
+
+  it('never erases a delete: a row written again after its delete runs the delete first (its ON DELETE actions)', () => {
     expect(
       shape(coalescedPlan([unit(up(C, 'c1', 'v1')), unit(del(C, 'c1')), unit(up(C, 'c1', 'v3'))])),
-    ).toEqual(['upsert counters: v3']);
+    ).toEqual(['delete counters: -c1', 'upsert counters: v3']);
+  });
+
+  it('splits the batch into ordered segments there, each with parents-first upserts and children-first deletes', () => {
+    const plan = coalescedPlan([
+      unit(up(A, 'a1'), del(L, 'l0')),
+      unit(del(O, 'o1'), up(C, 'c1', 'c1v1')),
+      // o1 comes back: everything before it goes first, in the first segment.
+      unit(up(O, 'o1', 'o1new'), up(L, 'l1'), up(C, 'c1', 'c1v2')),
+      unit(del(A, 'a9'), up(O, 'o2')),
+    ]);
+    expect(shape(plan)).toEqual([
+      'upsert accounts: a1',
+      'upsert counters: c1v1',
+      'delete order_lines: -l0',
+      'delete orders: -o1',
+      'upsert counters: c1v2',
+      'upsert orders: o1new o2',
+      'upsert order_lines: l1',
+      'delete accounts: -a9',
+    ]);
+  });
+
+  it('splits inside one unit too (a transaction deleting and re-inserting a row), and at every repetition', () => {
+    expect(shape(coalescedPlan([unit(up(O, 'o1', 'o1v1'), del(O, 'o1'), up(O, 'o1', 'o1v2'))]))).toEqual([
+      'delete orders: -o1',
+      'upsert orders: o1v2',
+    ]);
+    expect(
+      shape(coalescedPlan([unit(del(C, 'k'), up(C, 'k', 'k1')), unit(del(C, 'k')), unit(up(C, 'k', 'k2'))])),
+    ).toEqual(['delete counters: -k', 'delete counters: -k', 'upsert counters: k2']);
+  });
+
+  it('a delete of a row that is not written again splits nothing', () => {
+    expect(shape(coalescedPlan([unit(del(O, 'o1')), unit(up(O, 'o2')), unit(up(O, 'o3'))]))).toEqual([
+      'upsert orders: o2 o3',
+      'delete orders: -o1',
+    ]);
   });
 });
 
@@ -57,6 +100,11 @@ describe('exactPlan', () => {
       'delete counters: -y',
       'upsert accounts: a',
     ]);
+  });
+
+  it('a delete and re-insert of a parent stay two statements, in order, before the new children', () => {
+    const plan = exactPlan(unit(del(O, 'o1'), up(O, 'o1', 'o1new'), up(L, 'l1')));
+    expect(shape(plan)).toEqual(['delete orders: -o1', 'upsert orders: o1new', 'upsert order_lines: l1']);
   });
 });
 

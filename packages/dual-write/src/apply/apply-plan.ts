@@ -2,29 +2,46 @@ import type { TableMeta } from '../table-meta.js';
 import type { Change, ChangeUnit, Step } from './change.js';
 
 /**
- * The fast plan for a batch: each row's LAST state only (coalescing), upserts grouped per table with parents
- * before children, then deletes per table with children before parents. Upserts go first so a child that moved
- * to a new parent is repointed before the old parent goes. Within a table, rows keep the order of their last
+ * The fast plan for a batch (units in commit order), in ordered segments that the target runs in ONE backup
+ * transaction. Within a segment each row keeps only its LAST state (coalescing), upserts are grouped per table with
+ * parents before children, then deletes per table with children before parents. Upserts go first so a child that
+ * moved to a new parent is repointed before the old parent goes. Within a table, rows keep the order of their last
  * write. Foreign keys are checked at the end of each statement, so self-references inside one table are fine.
+ *
+ * Coalescing never erases a delete: a row written again after a delete in the same segment starts a new segment, so
+ * the delete (and everything before it) runs first. The backup then replays the delete's own `ON DELETE CASCADE` /
+ * `SET NULL` actions exactly as the primary did; a delete + re-insert merged into one upsert would skip them.
  */
 export function coalescedPlan<R>(units: readonly ChangeUnit<R>[]): Step<R>[] {
-  const latest = new Map<string, Change<R>>();
+  const steps: Step<R>[] = [];
+  let latest = new Map<string, Change<R>>();
   for (const unit of units) {
     for (const change of unit.changes) {
+      if (change.op === 'upsert' && latest.get(change.key)?.op === 'delete') {
+        segmentSteps(latest.values(), steps);
+        latest = new Map();
+      }
       latest.delete(change.key);
       latest.set(change.key, change);
     }
   }
+  segmentSteps(latest.values(), steps);
+  return steps;
+}
+
+/** Appends one segment's statements (its rows' last states) to `steps`: upserts parents-first, deletes after. */
+function segmentSteps<R>(changes: Iterable<Change<R>>, steps: Step<R>[]): void {
   const upserts = new Map<TableMeta, R[]>();
   const deletes = new Map<TableMeta, R[]>();
-  for (const change of latest.values()) {
+  const tables: TableMeta[] = [];
+  for (const change of changes) {
     const bucket = change.op === 'upsert' ? upserts : deletes;
     const rows = bucket.get(change.table);
     if (rows) rows.push(change.row);
     else bucket.set(change.table, [change.row]);
+    tables.push(change.table);
   }
-  const order = parentsFirst([...latest.values()].map((change) => change.table));
-  const steps: Step<R>[] = [];
+  const order = parentsFirst(tables);
   for (const table of order) {
     const rows = upserts.get(table);
     if (rows) steps.push({ table, op: 'upsert', rows });
@@ -33,7 +50,6 @@ export function coalescedPlan<R>(units: readonly ChangeUnit<R>[]): Step<R>[] {
     const rows = deletes.get(table);
     if (rows) steps.push({ table, op: 'delete', rows });
   }
-  return steps;
 }
 
 /**
