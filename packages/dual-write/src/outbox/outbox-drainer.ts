@@ -1,19 +1,23 @@
 import { type AnyPgDatabase, describeError } from '@multidb/config';
 import { defaultApplyTimeoutMs, withApplyDeadline } from '../apply/apply-deadline.js';
 import { countChanges } from '../apply/change.js';
-import { errorCode, isTransientError } from '../apply/error-kind.js';
-import { type ApplyReport, applyIsolating } from '../apply/isolating-apply.js';
+import { isTransientError } from '../apply/error-kind.js';
+import { applyIsolating } from '../apply/isolating-apply.js';
 import { type DualWriteLogger, redactingLogger, silentLogger } from '../logger.js';
 import { type DualWriteMetrics, MetricCounters } from '../queue/metrics.js';
-import { RetryPolicy, type RetryState, realTiming, type Timing } from '../queue/retry-policy.js';
+import { RetryPolicy, realTiming, type Timing } from '../queue/retry-policy.js';
 import { selectRunnable } from '../queue/unit-scheduler.js';
 import { TableRegistry } from '../table-registry.js';
 import { isFencedOut, jsonTarget } from './json-target.js';
 import { advisoryLeaderLock, type LeaderLock } from './leader-lock.js';
 import { Leadership } from './leadership.js';
+import { OutboxGauge } from './outbox-gauge.js';
 import { outboxNames } from './outbox-schema.js';
 import { type OutboxStatus, OutboxStore } from './outbox-store.js';
-import { entryIds, outboxUnits } from './outbox-units.js';
+import { outboxUnits } from './outbox-units.js';
+import { RetryBook } from './retry-book.js';
+import { RoundSettlement } from './round-settlement.js';
+import { UnknownTableHolds } from './unknown-table-holds.js';
 
 export interface OutboxDrainerOptions {
   readonly primary: AnyPgDatabase;
@@ -31,6 +35,8 @@ export interface OutboxDrainerOptions {
   readonly statementTimeoutMs?: number;
   /** Client-side bound of one backup batch (see `DualWriterOptions.applyTimeoutMs`). */
   readonly applyTimeoutMs?: number;
+  /** How often `metrics()` depth and lag are read from the outbox (see `DualWriterOptions`). Default 1000 ms. */
+  readonly depthRefreshMs?: number;
   /** Default: `pg_try_advisory_lock` on a dedicated primary connection. */
   readonly lock?: LeaderLock;
   readonly logger?: DualWriteLogger;
@@ -47,10 +53,22 @@ export interface DrainRound {
   readonly deadLettered: number;
   /** No progress: the first entry waiting for a retry is due in this many ms. */
   readonly waitMs: number | undefined;
+  /**
+   * Entries of tables this drainer does not know (and those that must wait for them) are left in the outbox
+   * (`UnknownOutboxTable`): the outbox is not empty even when `read` is 0.
+   */
+  readonly holding: boolean;
 }
 
-const STATUS_EVERY_MS = 1000;
-const NOT_LEADER: DrainRound = { leader: false, read: 0, applied: 0, deadLettered: 0, waitMs: undefined };
+const NOT_LEADER: DrainRound = {
+  leader: false,
+  read: 0,
+  applied: 0,
+  deadLettered: 0,
+  waitMs: undefined,
+  holding: false,
+};
+const EMPTY: OutboxStatus = { pending: 0, exact: true, oldestAgeMs: 0 };
 
 /**
  * Applies the outbox to the backup: one leader at a time (advisory lock), oldest entries first, each round's
@@ -67,12 +85,12 @@ export class OutboxDrainer {
   readonly #batchSize: number;
   readonly #pollMs: number;
   readonly #lingerMs: number;
-  readonly #states = new Map<number, RetryState>();
+  readonly #states: RetryBook;
   readonly #counters = new MetricCounters();
   readonly #target;
-  #status: OutboxStatus = { pending: 0, oldestAgeMs: 0 };
-  #statusAt = Number.NEGATIVE_INFINITY;
-  #outageFailures = 0;
+  readonly #gauge: OutboxGauge;
+  readonly #holds: UnknownTableHolds;
+  readonly #settlement: RoundSettlement;
   #running: Promise<void> | undefined;
   #lastRound: Promise<unknown> = Promise.resolve();
   #stopping = false;
@@ -87,12 +105,28 @@ export class OutboxDrainer {
         : new TableRegistry({ schema: options.tables });
     this.#logger = redactingLogger(options.logger ?? silentLogger);
     this.#retry = new RetryPolicy(options.retryDelaysMs);
+    this.#states = new RetryBook(this.#retry);
     this.#timing = { now: options.clock ?? realTiming.now, sleep: options.sleep ?? realTiming.sleep };
     const lock: LeaderLock = options.lock ?? advisoryLeaderLock(options.primary);
     this.#leadership = new Leadership(lock, this.#store, this.#logger, this.#timing.now);
     this.#batchSize = options.batchSize ?? 500;
     this.#pollMs = options.pollIntervalMs ?? 1000;
     this.#lingerMs = options.lingerMs ?? 5;
+    this.#gauge = new OutboxGauge(this.#store, {
+      refreshMs: options.depthRefreshMs,
+      logger: this.#logger,
+      now: this.#timing.now,
+    });
+    this.#holds = new UnknownTableHolds(this.#registry, this.#timing.now);
+    this.#settlement = new RoundSettlement({
+      store: this.#store,
+      retries: this.#states,
+      policy: this.#retry,
+      counters: this.#counters,
+      logger: this.#logger,
+      timing: this.#timing,
+      stepDown: () => this.#leadership.stepDown(),
+    });
     this.#target = withApplyDeadline(
       jsonTarget(options.backup, {
         names,
@@ -110,6 +144,7 @@ export class OutboxDrainer {
   /** Runs rounds in the background until `stop()`. */
   start(): void {
     this.#stopping = false;
+    this.#gauge.start();
     this.#running ??= this.#loop().finally(() => {
       this.#running = undefined;
     });
@@ -119,6 +154,7 @@ export class OutboxDrainer {
   async stop(): Promise<void> {
     this.#stopping = true;
     this.#wake?.();
+    await this.#gauge.stop();
     await this.#running;
     await this.#lastRound;
     await this.#leadership.stepDown();
@@ -129,15 +165,19 @@ export class OutboxDrainer {
     this.#wake?.();
   }
 
-  /** Counters, with the outbox depth and lag as of the last time the drainer caught up (see `status()`). */
+  /**
+   * This drainer's counters, with the outbox depth and lag as last read from the outbox (every `depthRefreshMs`
+   * while started, and by rounds and `status()`), whether this drainer leads or not; see `DualWriteMetrics`.
+   */
   metrics(): DualWriteMetrics {
-    return this.#counters.snapshot('durable', this.#status.pending, this.#status.oldestAgeMs);
+    return this.#counters.snapshot('durable', this.#gauge.reading);
   }
 
   /** Outbox depth and the age of its oldest entry (the backup lag), read from the primary now. */
   async status(): Promise<OutboxStatus> {
-    this.#status = await this.#store.status();
-    return this.#status;
+    const status = await this.#store.status();
+    this.#gauge.observe(status);
+    return status;
   }
 
   /**
@@ -151,14 +191,14 @@ export class OutboxDrainer {
       let round: DrainRound;
       try {
         round = await this.drainOnce();
-        if (!round.leader && (await this.#store.status()).pending === 0) return true;
+        if (!round.leader && (await this.status()).pending === 0) return true;
       } catch (error) {
         if (!isTransientError(error)) throw error;
         this.#counters.lastError = describeError(error);
         await this.#timing.sleep(Math.min(this.#pollMs, Math.max(0, deadline - this.#timing.now())));
         continue;
       }
-      if (round.leader && round.read === 0) return true;
+      if (round.leader && round.read === 0 && !round.holding) return true;
       if (!round.leader) await this.#timing.sleep(this.#pollMs);
       else if (round.applied + round.deadLettered === 0)
         await this.#timing.sleep(round.waitMs ?? this.#pollMs);
@@ -184,32 +224,27 @@ export class OutboxDrainer {
     const claim = await this.#leadership.claim();
     if (!claim.leading) return NOT_LEADER;
     if (claim.fresh) this.#states.clear();
-    const entries = await this.#store.readBatch(this.#batchSize);
+    const entries = await this.#store.readBatch(this.#batchSize, this.#holds.skipTables());
     if (entries.length === 0) {
-      this.#status = { pending: 0, oldestAgeMs: 0 };
-      return { ...NOT_LEADER, leader: true };
+      if (!this.#holds.holding) this.#gauge.observe(EMPTY);
+      return { ...NOT_LEADER, leader: true, holding: this.#holds.holding };
     }
     const { units, unknown } = outboxUnits(entries, this.#registry, this.#timing.now());
-    let deadLettered = 0;
-    if (unknown.length > 0) {
-      const names = [...new Set(unknown.map((e) => e.tableName))].join(', ');
-      const message = `outbox rows for unknown tables (${names}): give the drainer these Drizzle tables`;
-      this.#logger.error(message);
-      await this.#store.deadLetter(
-        unknown.map((e) => e.id),
-        message,
-        'UnknownTable',
-        0,
-      );
-      deadLettered += this.#countDeadLetters(unknown.length);
+    const { free, error, learned } = this.#holds.decide(units, unknown);
+    if (error !== undefined) {
+      // Not dead-lettered: nothing is lost, a drainer given the same `schema` as the writers applies them.
+      this.#counters.lastError = describeError(error);
+      if (this.#holds.shouldLog(error))
+        this.#logger.error(error.message, { code: error.code, ...error.context });
     }
     const { runnable, waitMs } = selectRunnable(
-      units,
+      free,
       (u) => this.#states.get(u.id),
       this.#timing.now(),
       this.#batchSize,
     );
     let applied = 0;
+    let deadLettered = 0;
     if (runnable.length > 0) {
       const report = await applyIsolating(
         runnable,
@@ -217,85 +252,24 @@ export class OutboxDrainer {
         (e) => isTransientError(e) || isFencedOut(e),
       );
       applied = countChanges(report.applied);
-      deadLettered += await this.#settle(report);
+      deadLettered = await this.#settlement.settle(report);
     }
-    if (entries.length < this.#batchSize) await this.#refreshStatus();
     const progressed = applied + deadLettered > 0;
     return {
       leader: this.isLeader,
       read: entries.length,
       applied,
       deadLettered,
-      waitMs: progressed ? undefined : runnable.length === 0 ? waitMs : this.#nextDue(),
+      // Newly skipped tables: the next read reaches the entries behind them, at once.
+      waitMs: progressed
+        ? undefined
+        : learned
+          ? 0
+          : runnable.length === 0
+            ? waitMs
+            : this.#states.nextDue(this.#timing.now()),
+      holding: this.#holds.holding,
     };
-  }
-
-  /** Books the round's outcome; returns how many rows were dead-lettered. */
-  async #settle(report: ApplyReport<string>): Promise<number> {
-    const now = this.#timing.now();
-    await this.#store.remove(report.applied.flatMap(entryIds));
-    for (const unit of report.applied) this.#states.delete(unit.id);
-    this.#counters.add('failed', report.rollbacks);
-    if (report.applied.length > 0) {
-      this.#counters.add('applied', countChanges(report.applied));
-      this.#counters.add('batches');
-      this.#counters.backupReachable = true;
-    }
-    let deadLettered = 0;
-    for (const { unit, error } of report.failed) {
-      const state = this.#states.get(unit.id) ?? { attempts: 0, notBefore: 0, lastError: undefined };
-      state.attempts += 1;
-      state.lastError = error;
-      this.#counters.lastError = describeError(error);
-      const delay = this.#retry.retryDelay(state.attempts);
-      if (delay === undefined) {
-        this.#states.delete(unit.id);
-        await this.#store.deadLetter(entryIds(unit), describeError(error), errorCode(error), state.attempts);
-        deadLettered += this.#countDeadLetters(unit.changes.length);
-        this.#logger.error('outbox rows dead-lettered', {
-          rows: unit.changes.length,
-          error: describeError(error),
-        });
-      } else {
-        state.notBefore = now + delay;
-        this.#states.set(unit.id, state);
-        this.#counters.add('retried', unit.changes.length);
-      }
-    }
-    if (report.heldError === undefined) {
-      this.#outageFailures = 0;
-    } else if (isFencedOut(report.heldError)) {
-      this.#logger.warn('outbox drainer was superseded by a newer leader; stepping down');
-      await this.#leadership.stepDown();
-    } else {
-      this.#outageFailures += 1;
-      this.#counters.add('retried', countChanges(report.held));
-      this.#counters.backupReachable = false;
-      this.#counters.lastError = describeError(report.heldError);
-      await this.#timing.sleep(this.#retry.outageDelay(this.#outageFailures));
-    }
-    return deadLettered;
-  }
-
-  /** Depth and lag for `metrics()`, read at most once a second (it is a count over the outbox). */
-  async #refreshStatus(): Promise<void> {
-    const now = this.#timing.now();
-    if (now - this.#statusAt < STATUS_EVERY_MS) return;
-    this.#statusAt = now;
-    this.#status = await this.#store.status().catch(() => this.#status);
-  }
-
-  #countDeadLetters(rows: number): number {
-    this.#counters.add('deadLettered', rows);
-    return rows;
-  }
-
-  /** Ms until the first unit waiting for a retry is due. */
-  #nextDue(): number | undefined {
-    let first: number | undefined;
-    for (const state of this.#states.values())
-      first = Math.min(first ?? Number.POSITIVE_INFINITY, state.notBefore);
-    return first === undefined ? undefined : Math.max(0, first - this.#timing.now());
   }
 
   async #loop(): Promise<void> {
