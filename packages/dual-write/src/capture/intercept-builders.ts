@@ -1,12 +1,13 @@
 import { MultiDbError } from '@multidb/config';
 import type { SQL } from 'drizzle-orm';
 import type { PgInsertBuilder, PgUpdateBuilder } from 'drizzle-orm/pg-core';
-import type { TableMeta } from '../table-meta.js';
+import type { ColumnMeta, TableMeta } from '../table-meta.js';
 import type { CaptureContext } from './capture-context.js';
 import { capturedPrepare, type MutationKind } from './captured-prepare.js';
 
 type AnyInsertBuilder = PgInsertBuilder<never, never, boolean>;
 type AnyUpdateBuilder = PgUpdateBuilder<never, never>;
+type Row = Readonly<Record<string, unknown>>;
 
 /**
  * What a wrapped builder needs at run time, kept on the builder under a symbol. The replaced methods are shared
@@ -21,6 +22,8 @@ interface CaptureState {
   readonly kind: MutationKind;
   /** `toSQL()` is running: `getSQL()` may show the statement. */
   showing: boolean;
+  /** An insert of exactly one row: its key values as given (`onConflictDoUpdate`'s `set` may repeat them). */
+  readonly key: readonly unknown[] | undefined;
 }
 
 type Stateful = { [STATE]: CaptureState };
@@ -37,13 +40,15 @@ const INSERT_METHODS: PropertyDescriptorMap = {
   values: {
     value(this: AnyInsertBuilder, rows: never) {
       const state = stateOf(this);
-      return capture(protoMethod<AnyInsertBuilder['values']>(this, 'values').call(this, rows), state);
+      const query = protoMethod<AnyInsertBuilder['values']>(this, 'values').call(this, rows);
+      return capture(query, state, INSERT_STATEMENT_METHODS, singleRowKey(state.meta, rows));
     },
   },
   select: {
     value(this: AnyInsertBuilder, query: never) {
       const state = stateOf(this);
-      return capture(protoMethod<AnyInsertBuilder['select']>(this, 'select').call(this, query), state);
+      const insert = protoMethod<AnyInsertBuilder['select']>(this, 'select').call(this, query);
+      return capture(insert, state, INSERT_STATEMENT_METHODS, undefined);
     },
   },
 };
@@ -52,7 +57,11 @@ const UPDATE_METHODS: PropertyDescriptorMap = {
   set: {
     value(this: AnyUpdateBuilder, values: Record<string, unknown>) {
       const state = stateOf(this);
-      refusePrimaryKeyChange(state.meta, values);
+      refusePrimaryKeyChange(
+        state.meta,
+        changedKeyColumns(state.meta, values, () => false),
+        'update().set()',
+      );
       return capture(protoMethod<AnyUpdateBuilder['set']>(this, 'set').call(this, values as never), state);
     },
   },
@@ -92,8 +101,33 @@ const STATEMENT_METHODS: PropertyDescriptorMap = {
   },
 };
 
+// An insert's `onConflictDoUpdate` may change a key like `update().set()`: refused the same way, synchronously.
+const INSERT_STATEMENT_METHODS: PropertyDescriptorMap = {
+  ...STATEMENT_METHODS,
+  onConflictDoUpdate: {
+    value(this: object, config: OnConflictDoUpdate) {
+      const { meta, key } = stateOf(this);
+      const target = Array.isArray(config.target) ? config.target : [config.target];
+      // `{ target: <the primary key>, set: row }` for one row: the key in `set` is the conflicting row's own.
+      const noOp = key !== undefined && sameColumns(target, meta.primaryKey);
+      const kept = (c: ColumnMeta) =>
+        noOp && samePlainValue(key[meta.primaryKey.indexOf(c)], config.set[c.key]);
+      refusePrimaryKeyChange(meta, changedKeyColumns(meta, config.set, kept), 'onConflictDoUpdate({ set })');
+      return protoMethod<(config: OnConflictDoUpdate) => unknown>(this, 'onConflictDoUpdate').call(
+        this,
+        config,
+      );
+    },
+  },
+};
+
+interface OnConflictDoUpdate {
+  readonly target: unknown;
+  readonly set: Row;
+}
+
 function withState<B>(builder: B, meta: TableMeta, context: CaptureContext, kind: MutationKind): B {
-  (builder as unknown as Stateful)[STATE] = { meta, context, kind, showing: false };
+  (builder as unknown as Stateful)[STATE] = { meta, context, kind, showing: false, key: undefined };
   return builder;
 }
 
@@ -113,27 +147,68 @@ export function interceptDelete<B>(builder: B, meta: TableMeta, context: Capture
 }
 
 /**
- * `returning` only shows the NEW key of an updated row, so the backup could not find (and remove) the old one.
- * Refused before anything runs; change keys with a delete + insert instead.
+ * Key columns an UPDATE SET built from `values` may change: those given a value (Drizzle skips `undefined`) unless
+ * `kept` proves it unchanged, and those Drizzle fills with their `$onUpdate` function when not given.
  */
-function refusePrimaryKeyChange(meta: TableMeta, values: Record<string, unknown>): void {
-  const changed = meta.primaryKey.filter((c) => values[c.key] !== undefined);
+function changedKeyColumns(meta: TableMeta, values: Row, kept: (c: ColumnMeta) => boolean): ColumnMeta[] {
+  return meta.primaryKey.filter((c) =>
+    values[c.key] !== undefined ? !kept(c) : c.column.onUpdateFn !== undefined,
+  );
+}
+
+/**
+ * `returning` only shows the NEW key of an updated row, so the backup could not find (and remove) the old one.
+ * Refused before anything runs (synchronously, by the builder call); change keys with a delete + insert instead.
+ */
+function refusePrimaryKeyChange(meta: TableMeta, changed: readonly ColumnMeta[], via: string): void {
   if (changed.length > 0) {
     throw new MultiDbError(
       'PrimaryKeyUpdate',
-      `updating the primary key of ${meta.name} (${changed.map((c) => c.key).join(', ')}) through the backup wrapper is not supported: the backup cannot see the old key. Delete and re-insert the row instead.`,
+      `updating the primary key of ${meta.name} (${changed.map((c) => c.key).join(', ')}) through ${via} of the backup wrapper is not supported: the backup cannot see the old key. Delete and re-insert the row instead.`,
       { table: meta.name },
     );
   }
 }
 
+/** The key values of a one-row insert, copied now (the caller's object may change before `onConflictDoUpdate`). */
+function singleRowKey(meta: TableMeta, rows: unknown): unknown[] | undefined {
+  const row = Array.isArray(rows) ? (rows.length === 1 ? (rows[0] as Row) : undefined) : (rows as Row);
+  return row === undefined ? undefined : meta.keyValues(row);
+}
+
+function sameColumns(target: readonly unknown[], key: readonly ColumnMeta[]): boolean {
+  const columns = new Set(target);
+  return columns.size === key.length && key.every((c) => columns.has(c.column));
+}
+
+/** The same plain value (never SQL, a placeholder or a column: those are evaluated by the server). */
+function samePlainValue(a: unknown, b: unknown): boolean {
+  if (a === undefined || isSqlLike(a) || isSqlLike(b)) return false;
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  return Object.is(a, b);
+}
+
+function isSqlLike(value: unknown): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { getSQL?: unknown }).getSQL === 'function'
+  );
+}
+
 /** The statement a builder made (`.values()`, `.set()`, ...) is captured with its builder's state. */
-function capture<Q extends object>(query: Q, from: CaptureState): Q {
+function capture<Q extends object>(
+  query: Q,
+  from: CaptureState,
+  methods: PropertyDescriptorMap = STATEMENT_METHODS,
+  key: readonly unknown[] | undefined = undefined,
+): Q {
   (query as unknown as Stateful)[STATE] = {
     meta: from.meta,
     context: from.context,
     kind: from.kind,
     showing: false,
+    key,
   };
-  return Object.defineProperties(query, STATEMENT_METHODS);
+  return Object.defineProperties(query, methods);
 }
