@@ -3,19 +3,19 @@
  * drainer) was created, in this process only; `depth` and `oldestPendingAgeMs` are gauges.
  *
  * Memory mode: the gauges are the in-process queue, exact and live. Durable mode: they are read from the outbox
- * table on the primary by every process that has a writer or a drainer (leader or not), at most `depthRefreshMs`
+ * table on the primary by every process that has a writer or a drainer (leader or not), `depthRefreshMs`
  * (default 1000) apart, so they are true during an outage and in processes that do not drain; `depthReadAt` says
  * when. The counters of a durable writer are those of the drainer running in this process (all 0 without one).
  */
 export interface DualWriteMetrics {
   readonly mode: 'memory' | 'durable';
   /**
-   * Rows not yet on the backup. Memory: rows queued and not yet applied, dead-lettered or overflowed (in flight
-   * included). Durable: entries in the outbox (every pending row version, including entries held back and entries
-   * of transactions not yet committed are NOT counted: they are invisible), counted exactly up to
-   * `depthExactLimit` (10 000); above it `depthExact` is `false` and `depth` is the span of outbox ids (highest
-   * minus lowest plus one), an upper bound that also counts ids left unused by rolled-back writes and entries
-   * already applied out of order.
+   * Rows not yet on the backup. Memory: rows queued in this process and not yet applied, dead-lettered or
+   * overflowed (in flight included). Durable: entries in the outbox, from every process (one per row version;
+   * entries held back included; entries of transactions still open are invisible and not counted), counted
+   * exactly up to 10 000; above that `depthExact` is `false` and `depth` is the span of outbox ids (highest minus
+   * lowest plus one), an upper bound that also counts ids left unused by rolled-back writes and entries already
+   * applied out of order.
    */
   readonly depth: number;
   /** `false` when `depth` is the id-span estimate (durable mode, past `depthExactLimit`); always `true` in memory. */
@@ -27,9 +27,9 @@ export interface DualWriteMetrics {
    */
   readonly oldestPendingAgeMs: number;
   /**
-   * When `depth`/`oldestPendingAgeMs` were read (the writer's clock, ms since the epoch). Memory: now. Durable: the
-   * last successful outbox read, `undefined` before the first; a value older than a few seconds means the primary
-   * did not answer (the figures are stale, not zero).
+   * Durable: when `depth`/`oldestPendingAgeMs` were read from the outbox (the writer's clock, ms since the epoch),
+   * `undefined` before the first read; a value older than a few seconds means the primary did not answer (the
+   * figures are stale, not zero). Memory: `undefined`, the figures are the live in-process queue.
    */
   readonly depthReadAt: number | undefined;
   /** Rows (row versions in durable mode) written to the backup by a committed backup transaction. */
@@ -118,7 +118,7 @@ export class MetricCounters {
     this.#counts.rollbacks += Math.max(0, report.rollbacks - (report.heldError === undefined ? 0 : 1));
   }
 
-  /** `depth` as a number: memory mode's live queue (read now); as a reading: durable mode's outbox gauge. */
+  /** `depth` as a number: memory mode's live queue; as a reading: durable mode's outbox gauge. */
   snapshot(
     mode: DualWriteMetrics['mode'],
     depth: number | DepthReading,
@@ -126,7 +126,7 @@ export class MetricCounters {
   ): DualWriteMetrics {
     const reading: DepthReading =
       typeof depth === 'number'
-        ? { depth, depthExact: true, oldestPendingAgeMs, depthReadAt: Date.now() }
+        ? { depth, depthExact: true, oldestPendingAgeMs, depthReadAt: undefined }
         : depth;
     return {
       mode,
