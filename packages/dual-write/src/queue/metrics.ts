@@ -55,7 +55,7 @@ export interface DualWriteMetrics {
   readonly deadLettered: number;
   /** Memory mode: rows not queued because the queue was full (or closed); their keys are in the overflow ledger. */
   readonly overflowed: number;
-  /** Backup transactions committed. */
+  /** Batches (durable: drain rounds) that committed rows; a batch split while isolating still counts once. */
   readonly batches: number;
   /** `false` from a connection-class failure until the next successful apply. */
   readonly backupReachable: boolean;
