@@ -1,0 +1,5 @@
+import { pglitePair } from './support/pair.js';
+import { describeValueFidelity } from './support/value-fidelity-suite.js';
+
+// One PGlite primary + backup for the whole file, reset by truncation between property runs.
+describeValueFidelity('PGlite', pglitePair, { numRuns: 15, maxRows: 6 });
