@@ -57,11 +57,7 @@ const UPDATE_METHODS: PropertyDescriptorMap = {
   set: {
     value(this: AnyUpdateBuilder, values: Record<string, unknown>) {
       const state = stateOf(this);
-      refusePrimaryKeyChange(
-        state.meta,
-        changedKeyColumns(state.meta, values, () => false),
-        'update().set()',
-      );
+      refusePrimaryKeyChange(state.meta, changedKeyColumns(state.meta, values, never), 'update().set()');
       return capture(protoMethod<AnyUpdateBuilder['set']>(this, 'set').call(this, values as never), state);
     },
   },
@@ -145,6 +141,9 @@ export function interceptUpdate<B>(builder: B, meta: TableMeta, context: Capture
 export function interceptDelete<B>(builder: B, meta: TableMeta, context: CaptureContext): B {
   return Object.defineProperties(withState(builder, meta, context, 'delete'), STATEMENT_METHODS) as B;
 }
+
+/** `kept` for `update().set()`: no key value given there can be proven unchanged. */
+const never = () => false;
 
 /**
  * Key columns an UPDATE SET built from `values` may change: those given a value (Drizzle skips `undefined`) unless
