@@ -1,5 +1,5 @@
 import type { AnyPgDatabase } from '@multidb/config';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { runReusable } from '../apply/run-query.js';
 import { type OutboxNames, qualified } from './outbox-schema.js';
 
@@ -39,18 +39,13 @@ export class OutboxStore {
    * The oldest `limit` entries by id, completed with the other entries of their transactions so a primary
    * transaction is never split. Entries of transactions still open are invisible and are read by a later round.
    * Entries of the `skipTables` are left out of the head (they may still come in to complete a transaction).
+   *
+   * The head's entries are found again through their transactions (the `tx_id` index): an `id in head or tx_id in
+   * head` filter cannot use either index and scanned the whole outbox on every round (1.35 s for 500 entries
+   * with 1M behind them, where this takes a few ms).
    */
   async readBatch(limit: number, skipTables: readonly string[] = []): Promise<OutboxEntry[]> {
-    const outbox = qualified(this.#names, 'outbox');
-    const rows = await runReusable(
-      this.#db,
-      sql`with head as (select id, tx_id from ${outbox} where table_name <> all(${textArray(skipTables)}::text[])
-          order by id limit ${limit})
-        select o.id::text as id, o.tx_id::text as tx_id, o.table_name, o.op, o.entity_key, o.row_data::text as row_data
-        from ${outbox} o
-        where o.id in (select id from head) or o.tx_id in (select tx_id from head)
-        order by o.id`,
-    );
+    const rows = await runReusable(this.#db, readBatchQuery(this.#names, limit, skipTables));
     return rows.map((row) => ({
       id: Number(row.id),
       txId: String(row.tx_id),
@@ -94,7 +89,7 @@ export class OutboxStore {
     const [row] = await runReusable(
       this.#db,
       sql`with head as (select id, created_at from ${outbox} order by id limit 1)
-        select (select count(*) from (select 1 from ${outbox} limit ${countLimit + 1}) s)::int as counted,
+        select (select count(*) from (select 1 from ${outbox} limit ${sql.raw(String(whole(countLimit) + 1))}) s)::int as counted,
           ((select max(id) from ${outbox}) - (select id from head) + 1)::text as span,
           coalesce(extract(epoch from clock_timestamp() - (select created_at from head)) * 1000, 0)::float8 as age`,
     );
@@ -114,6 +109,25 @@ export class OutboxStore {
     );
     return Number(row?.epoch);
   }
+}
+
+/** The statement of `OutboxStore.readBatch` (exported for plan tests). */
+export function readBatchQuery(names: OutboxNames, limit: number, skipTables: readonly string[] = []): SQL {
+  const outbox = qualified(names, 'outbox');
+  // Two statement texts (two prepared plans): the usual one must keep its plain primary-key index scan.
+  const skip =
+    skipTables.length === 0 ? sql`` : sql`where table_name <> all(${textArray(skipTables)}::text[])`;
+  // The limit is part of the text, not a parameter: a generic plan guessing it would scan the whole outbox.
+  return sql`with head as (select id, tx_id from ${outbox} ${skip} order by id limit ${sql.raw(String(whole(limit)))})
+    select o.id::text as id, o.tx_id::text as tx_id, o.table_name, o.op, o.entity_key, o.row_data::text as row_data
+    from ${outbox} o
+    where o.tx_id in (select tx_id from head)
+    order by o.id`;
+}
+
+function whole(n: number): number {
+  if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`expected a positive integer, got ${n}`);
+  return n;
 }
 
 /** A PostgreSQL text-array literal (every element quoted). */
