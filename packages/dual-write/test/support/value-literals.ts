@@ -513,6 +513,41 @@ export const tstzrange: Arb = fc.oneof(
   ),
 );
 
+export const tsrange: Arb = fc.oneof(
+  fc.constantFrom(
+    '[-infinity,infinity]',
+    '["2024-01-01 00:00:00.000001",infinity)',
+    '(,"294276-12-31 23:59:59.999999"]',
+  ),
+  range(
+    instant,
+    ([a, ua], [b, ub]) => a - b || ua - ub,
+    ([ms, us]) => `"${new Date(ms).toISOString().replace('T', ' ').replace('Z', '')}${pad(us, 3)}"`,
+  ),
+);
+
+const DAY_MS = 86_400_000;
+/** Days from 2000-01-01, within years 0084–3916 (plain ISO years for toISOString). */
+export const daterange: Arb = fc.oneof(
+  fc.constantFrom('[-infinity,infinity)', '[2024-02-29,infinity)', 'empty'),
+  range(
+    fc.integer({ min: -700_000, max: 700_000 }),
+    (a, b) => a - b,
+    (d) => new Date(Date.UTC(2000, 0, 1) + d * DAY_MS).toISOString().slice(0, 10),
+  ),
+);
+
+export const int8range: Arb = range(
+  fc.bigInt({ min: INT8_MIN, max: INT8_MAX - 1n }),
+  (a, b) => (a < b ? -1 : a > b ? 1 : 0),
+  String,
+);
+
+/** Multiranges: any list of ranges (the server sorts and merges them). */
+const multirange = (r: Arb): Arb => fc.array(r, { maxLength: 4 }).map((items) => `{${items.join(',')}}`);
+export const int4multirange: Arb = multirange(int4range);
+export const tstzmultirange: Arb = multirange(tstzrange);
+
 // ── geometry: float8 coordinates ─────────────────────────────────────────────────────────────────────────────
 
 const coordinate: Arb = mixed(
@@ -613,6 +648,44 @@ export const char1: Arb = fc
 /** Text of at most `n` characters (code points, as varchar(n) counts them), trailing spaces included. */
 export const textUpTo = (n: number): Arb => textValue.map((s) => Array.from(s).slice(0, n).join(''));
 
+export const oid: Arb = fc.bigInt({ min: 0n, max: 4294967295n }).map(String);
+
+/** pg_snapshot 'xmin:xmax:xip,…' with xmin <= xip < xmax. */
+export const pgSnapshot: Arb = fc
+  .tuple(
+    fc.integer({ min: 3, max: 1_000_000 }),
+    fc.integer({ min: 0, max: 20 }),
+    fc.array(fc.nat(19), { maxLength: 4 }),
+  )
+  .map(([xmin, span, offsets]) => {
+    const xips = [...new Set(offsets.filter((o) => o < span))].sort((a, b) => a - b).map((o) => xmin + o);
+    return `${xmin}:${xmin + span}:${xips.join(',')}`;
+  });
+
+const jsonpathKey = fc.oneof(
+  fc.stringMatching(/^[a-z][a-z0-9_]{0,5}$/),
+  textValue.map((k) => JSON.stringify(k)),
+);
+export const jsonpath: Arb = mixed(
+  [
+    '$',
+    'strict $.store.book[0 to last].price',
+    'lax $."key with space"[*] ? (@ > 1.5)',
+    '$ ? (@ like_regex "^a.*" flag "i")',
+    '$.a.datetime()',
+    '1 + 2.50',
+    '$[*] ? (@.x == null && @.y != "NULL")',
+    '$.size() + 12345678901234567890',
+  ],
+  fc
+    .tuple(
+      fc.constantFrom('', 'lax ', 'strict '),
+      fc.array(jsonpathKey, { minLength: 1, maxLength: 3 }),
+      fc.boolean(),
+    )
+    .map(([m, keys, any]) => `${m}$.${keys.join('.')}${any ? '[*]' : ''}`),
+);
+
 // ── arrays of the above ──────────────────────────────────────────────────────────────────────────────────────
 
 export const int8Array: Arb = fc.array(nullable(int8), { maxLength: 5 }).map(arrayLiteral);
@@ -625,6 +698,8 @@ export const timestamptzArray: Arb = fc.array(nullable(timestamptz), { maxLength
 export const timestampArray: Arb = fc.array(nullable(timestamp), { maxLength: 4 }).map(arrayLiteral);
 export const dateArray: Arb = fc.array(nullable(date), { maxLength: 4 }).map(arrayLiteral);
 export const intervalArray: Arb = fc.array(nullable(interval), { maxLength: 4 }).map(arrayLiteral);
+export const byteaArray: Arb = fc.array(nullable(bytea), { maxLength: 3 }).map(arrayLiteral);
+export const uuidArray: Arb = fc.array(nullable(uuid), { maxLength: 3 }).map(arrayLiteral);
 export const jsonbArray: Arb = fc.array(nullable(json), { maxLength: 3 }).map(arrayLiteral);
 
 /** int4[] of one or two dimensions, sometimes with explicit (non-default) lower bounds: '[2:3]={1,2}'. */
