@@ -130,8 +130,13 @@ function memoryWriter(options: DualWriterOptions, shared: Shared, timing: Timing
   });
   const order = new CommitOrder({ now: timing.now, maxWaitMs: options.maxOrderWaitMs ?? 30_000 });
   let queue: BackupQueue;
-  const reread = (changes: readonly Change<string>[]) =>
-    rereadLate(options.primary, queue, ledger, changes, shared);
+  // Re-reads in progress: `flush()` waits for them too (their rows were captured before the call).
+  const rereads = new Set<Promise<void>>();
+  const reread = (changes: readonly Change<string>[]) => {
+    const done = rereadFromPrimary(options.primary as AnyPgDatabase, queue, ledger, changes, shared);
+    rereads.add(done);
+    done.finally(() => rereads.delete(done));
+  };
   queue = new BackupQueue({
     target: withApplyDeadline(
       jsonRowsTarget(options.backup, { statementTimeoutMs: options.statementTimeoutMs }),
@@ -147,7 +152,7 @@ function memoryWriter(options: DualWriterOptions, shared: Shared, timing: Timing
     deadLetters,
     metrics,
     order,
-    onLate: options.primary === undefined ? undefined : reread,
+    reread: options.primary === undefined ? undefined : reread,
   });
   const context = memoryContext(shared, queue, order);
   const primary = () => {
@@ -160,9 +165,9 @@ function memoryWriter(options: DualWriterOptions, shared: Shared, timing: Timing
     mode: 'memory',
     drainer: undefined,
     wrap: (db) => wrapDatabase(db, context),
-    flush: (timeoutMs) => queue.flush(timeoutMs),
+    flush: async (timeoutMs) => queue.flush(await settle(rereads, timeoutMs)),
     async drain(timeoutMs) {
-      const done = await queue.flush(timeoutMs);
+      const done = await queue.flush(await settle(rereads, timeoutMs));
       queue.close();
       return done;
     },
@@ -183,36 +188,53 @@ function memoryWriter(options: DualWriterOptions, shared: Shared, timing: Timing
 }
 
 /**
- * Rows that arrived after newer rows of the same table may have been applied (their statement outlived the
- * commit-order wait): their current state is re-read from the primary and queued; if that fails, their keys go to
- * the overflow ledger (nothing is dropped silently).
+ * Rows whose captured text cannot be applied as it is (late, or printed under inexact settings): their current
+ * state is re-read from the primary and queued; if that fails, their keys go to the overflow ledger (nothing is
+ * dropped silently).
  */
-function rereadLate(
-  primary: AnyPgDatabase | undefined,
+async function rereadFromPrimary(
+  primary: AnyPgDatabase,
   queue: BackupQueue,
   ledger: OverflowLedger,
   changes: readonly Change<string>[],
   shared: Shared,
-): void {
-  if (primary === undefined) return;
+): Promise<void> {
   const byTable = new Map<Change<string>['table'], string[]>();
   for (const change of changes) {
     const keys = byTable.get(change.table) ?? [];
     keys.push(keyText(change));
     byTable.set(change.table, keys);
   }
-  for (const [table, keys] of byTable) {
-    rereadChanges(primary, table, keys).then(
-      (found) => queue.enqueue(found.changes, { force: true, reread: found.version }),
-      (error: unknown) => {
+  await Promise.all(
+    [...byTable].map(async ([table, keys]) => {
+      try {
+        const found = await rereadChanges(primary, table, [...new Set(keys)]);
+        queue.enqueue(found.changes, { force: true, reread: found.version });
+      } catch (error) {
         ledger.record(changes.filter((c) => c.table === table));
-        shared.logger.error('could not re-read late rows from the primary; recorded in the overflow ledger', {
+        shared.logger.error('could not re-read rows from the primary; recorded in the overflow ledger', {
           table: table.name,
           error: describeError(error),
         });
-      },
-    );
+      }
+    }),
+  );
+}
+
+/** Waits for `pending` (re-reads in progress) at most `timeoutMs`; returns the time left (undefined: unbounded). */
+async function settle(
+  pending: ReadonlySet<Promise<void>>,
+  timeoutMs: number | undefined,
+): Promise<number | undefined> {
+  if (pending.size === 0) return timeoutMs;
+  const start = Date.now();
+  const all = Promise.allSettled([...pending]).then(() => undefined);
+  if (timeoutMs === undefined) {
+    await all;
+    return undefined;
   }
+  await Promise.race([all, new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
+  return Math.max(0, timeoutMs - (Date.now() - start));
 }
 
 function durableWriter(options: DualWriterOptions, shared: Shared, timing: Timing): DualWriter {

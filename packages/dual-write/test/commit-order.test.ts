@@ -45,7 +45,7 @@ function setup(maxWaitMs = 60_000) {
     deadLetters: new DeadLetterStore({ max: 10, logger, now: timing.now, onEvict: () => {} }),
     metrics: new MetricCounters(),
     order,
-    onLate: (changes) => late.push([...changes]),
+    reread: (changes) => late.push([...changes]),
   });
   const rows = () => applied.flatMap((steps) => steps.flatMap((s) => s.rows.map((r) => `${s.op} ${r}`)));
   return { queue, order, applied, rows, late, advance: (ms: number) => (now += ms) };

@@ -58,7 +58,7 @@ const outbox = async () =>
   ).rows;
 
 describe('durable mode: the outbox', () => {
-  it('gets the full returned rows in the same statement as the mutation', async () => {
+  it("gets the full returned rows, as the primary's exact texts, in the same statement as the mutation", async () => {
     await db.insert(counters).values({ name: 'a', n: 1 });
     await db.update(counters).set({ note: 'x' }).where(eq(counters.name, 'a'));
     await db.delete(counters).where(eq(counters.name, 'a'));
@@ -67,19 +67,19 @@ describe('durable mode: the outbox', () => {
         table_name: 'public.counters',
         op: 'upsert',
         entity_key: '[1]',
-        row_data: { id: 1, name: 'a', n: 1, note: null },
+        row_data: { id: '1', name: 'a', n: '1', note: null },
       },
       {
         table_name: 'public.counters',
         op: 'upsert',
         entity_key: '[1]',
-        row_data: { id: 1, name: 'a', n: 1, note: 'x' },
+        row_data: { id: '1', name: 'a', n: '1', note: 'x' },
       },
       {
         table_name: 'public.counters',
         op: 'delete',
         entity_key: '[1]',
-        row_data: { id: 1, name: 'a', n: 1, note: 'x' },
+        row_data: { id: '1', name: 'a', n: '1', note: 'x' },
       },
     ]);
   });

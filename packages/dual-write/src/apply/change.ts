@@ -13,6 +13,8 @@ export interface Change<R> {
   /** `schema.table:<key as JSON>`; changes with equal keys are ordered and coalesced. */
   readonly key: string;
   readonly row: R;
+  /** The row's texts were printed under inexact session settings: re-read it from the primary instead. */
+  readonly inexact?: true;
 }
 
 /**

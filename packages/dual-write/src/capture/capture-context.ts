@@ -12,6 +12,8 @@ export interface CapturedRow {
   readonly key: string;
   /** Commit-order version (the primary's WAL insert position while the row was locked). */
   readonly version: number;
+  /** `false`: the writing session's settings (DateStyle, extra_float_digits) made the texts inexact. */
+  readonly exact: boolean;
 }
 
 /** What the wrapped database tells the writer. One per wrapped database or transaction scope. */

@@ -8,7 +8,7 @@ import type { CaptureContext, CapturedRow } from './capture-context.js';
 import { builderInternals, mapResultRow, type OrderedField, sessionKind } from './drizzle-internals.js';
 import { noReturningResult } from './no-returning-result.js';
 import { withOutbox } from './outbox-statement.js';
-import { keyArraySql, rowObjectSql, VERSION_SQL } from './row-text.js';
+import { EXACT_SQL, keyArraySql, rowObjectSql, VERSION_SQL } from './row-text.js';
 
 export type MutationKind = 'insert' | 'update' | 'delete';
 
@@ -26,8 +26,9 @@ function hiddenColumns(meta: TableMeta): OrderedField[] {
 }
 
 /**
- * Memory mode: three values after the caller's list, all computed by the primary — the row as JSON of exact
- * texts, its key, and its commit-order version (see `row-text.ts`).
+ * Memory mode: four values after the caller's list, all computed by the primary — the row as JSON of exact
+ * texts, its key, its commit-order version, and whether the session's settings print values exactly (see
+ * `row-text.ts`).
  */
 function hiddenTexts(meta: TableMeta): OrderedField[] {
   let fields = hiddenTextCache.get(meta);
@@ -38,6 +39,7 @@ function hiddenTexts(meta: TableMeta): OrderedField[] {
       { path: ['__mdb_row'], field: sql.raw(`(${rowObjectSql(meta, ref)})::text`) },
       { path: ['__mdb_key'], field: sql.raw(`(${keyArraySql(meta, ref)})::text`) },
       { path: ['__mdb_version'], field: sql.raw(VERSION_SQL) },
+      { path: ['__mdb_exact'], field: sql.raw(EXACT_SQL) },
     ];
     hiddenTextCache.set(meta, fields);
   }
@@ -49,7 +51,12 @@ function capturedRows(rows: readonly unknown[][], offset: number): CapturedRow[]
   const out: CapturedRow[] = new Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const raw = rows[i] as unknown[];
-    out[i] = { row: String(raw[offset]), key: String(raw[offset + 1]), version: Number(raw[offset + 2]) };
+    out[i] = {
+      row: String(raw[offset]),
+      key: String(raw[offset + 1]),
+      version: Number(raw[offset + 2]),
+      exact: raw[offset + 3] === true || raw[offset + 3] === 't',
+    };
   }
   return out;
 }

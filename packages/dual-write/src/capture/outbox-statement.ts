@@ -3,14 +3,14 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { ChangeOp } from '../apply/change.js';
 import { type OutboxNames, qualified } from '../outbox/outbox-schema.js';
 import type { TableMeta } from '../table-meta.js';
-import { rowObjectSql } from './row-text.js';
+import { EXACT_SQL, INEXACT_MARK, rowObjectSql } from './row-text.js';
 
 const column = (i: number) => sql.identifier(`__mdb_${i}`);
 
 /**
  * Durable mode: ONE statement that runs the mutation and writes its returned rows to the outbox, atomically and
  * in a single round trip (no BEGIN/COMMIT around it). The mutation returns the caller's list followed by every
- * table column; the CTE renames them by position, the outbox gets the table columns as PostgreSQL's own JSON,
+ * table column; the CTE renames them by position, the outbox gets the table columns as their exact texts,
  * and only the caller's columns travel back (a `null` per row when it asked for none, so the count survives).
  */
 export function withOutbox(
@@ -31,7 +31,7 @@ export function withOutbox(
     sql`, `,
   );
   // Every value as the primary's exact text (see `row-text.ts`), the same form memory mode captures.
-  const rowData = rowObjectSql(meta, (_, index) => `"__mdb_${callerColumns + index}"`);
+  const rowData = `${rowObjectSql(meta, (_, index) => `"__mdb_${callerColumns + index}"`)} || case when ${EXACT_SQL} then '{}'::jsonb else '{"${INEXACT_MARK}": true}'::jsonb end`;
   const returned =
     callerColumns === 0
       ? sql`null`

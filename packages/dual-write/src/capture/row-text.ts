@@ -8,23 +8,33 @@ import type { ColumnMeta, TableMeta } from '../table-meta.js';
  * through JavaScript, so nothing can change on the way (numbers inside jsonb, bigint, numeric, `-0`, `NaN`, NULL
  * elements and quoting inside arrays, bytea, microseconds, ranges, ...).
  *
- * Dates and timestamps are the one output that depends on a session setting a driver or a DBA may change
- * (`DateStyle`): they are taken in JSON's ISO 8601 form instead, which every `DateStyle` reads back exactly.
+ * Two session settings change what that text says: a `DateStyle` other than ISO (dates inside any type; read back
+ * in the wrong order on the backup) and `extra_float_digits` below 1 (floats rounded). The statement reports them
+ * with each row (`EXACT_SQL`); rows written under them are re-read from the primary with fixed settings instead.
  */
-export function exactText(value: string, column: ColumnMeta): string {
-  const type = column.column.getSQLType();
-  if (type === 'date' || type.startsWith('timestamp')) return `(to_json(${value}) #>> '{}')`;
+export function exactText(value: string, _column: ColumnMeta): string {
   return `(${value})::text`;
 }
+
+/** True when the writing session's settings print every value exactly (see `exactText`). */
+export const EXACT_SQL = `(current_setting('DateStyle') like 'ISO%' and current_setting('extra_float_digits')::int >= 1)`;
+
+/** Settings under which the toolkit itself reads rows as text (re-reads): ISO dates, shortest-exact floats. */
+export const EXACT_SETTINGS: readonly (readonly [string, string])[] = [
+  ['DateStyle', 'ISO, YMD'],
+  ['extra_float_digits', '3'],
+  ['IntervalStyle', 'postgres'],
+  ['bytea_output', 'hex'],
+];
+
+/** Key a durable-mode row carries when its texts were printed under inexact settings (see `EXACT_SQL`). */
+export const INEXACT_MARK = '__mdb_inexact';
 
 // jsonb_build_object/jsonb_build_array take at most 100 arguments: 50 pairs (100 keys) per call, chained with `||`.
 const PAIRS_PER_CALL = 50;
 
 /** `jsonb_build_object('c1', <c1 as text>, …)`: the whole row as JSON of exact texts (see `exactText`). */
-export function rowObjectSql(
-  meta: TableMeta,
-  value: (column: ColumnMeta, index: number) => string,
-): string {
+export function rowObjectSql(meta: TableMeta, value: (column: ColumnMeta, index: number) => string): string {
   const calls: string[] = [];
   for (let start = 0; start < meta.columns.length; start += PAIRS_PER_CALL) {
     const pairs = meta.columns
@@ -39,9 +49,7 @@ export function rowObjectSql(
 export function keyArraySql(meta: TableMeta, value: (column: ColumnMeta) => string): string {
   const parts: string[] = [];
   for (let start = 0; start < meta.primaryKey.length; start += 2 * PAIRS_PER_CALL) {
-    const items = meta.primaryKey
-      .slice(start, start + 2 * PAIRS_PER_CALL)
-      .map((c) => exactText(value(c), c));
+    const items = meta.primaryKey.slice(start, start + 2 * PAIRS_PER_CALL).map((c) => exactText(value(c), c));
     parts.push(`jsonb_build_array(${items.join(', ')})`);
   }
   return parts.join(' || ');
@@ -53,4 +61,4 @@ export function keyArraySql(meta: TableMeta, value: (column: ColumnMeta) => stri
  * record, so its own position is higher: for one row, versions follow commit order, whatever order the results
  * reach JavaScript in across pool connections.
  */
-export const VERSION_SQL = `(pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::float8`;
+export const VERSION_SQL = `(pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::text`;

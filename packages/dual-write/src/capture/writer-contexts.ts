@@ -38,7 +38,10 @@ export function memoryContext(
           const captured = rows[i] as (typeof rows)[number];
           if (captured.version < low) low = captured.version;
           if (captured.version > high) high = captured.version;
-          changes[i] = { table, op, key: `${table.name}:${captured.key}`, row: captured.row };
+          const key = `${table.name}:${captured.key}`;
+          changes[i] = captured.exact
+            ? { table, op, key, row: captured.row }
+            : { table, op, key, row: captured.row, inexact: true };
         }
         if (rows.length === 0) return;
         order.seen(high);

@@ -8,6 +8,7 @@ import { type DualWriteMetrics, MetricCounters } from '../queue/metrics.js';
 import { RetryPolicy, realTiming, type Timing } from '../queue/retry-policy.js';
 import { selectRunnable } from '../queue/unit-scheduler.js';
 import { TableRegistry } from '../table-registry.js';
+import { withExactRows } from './exact-units.js';
 import { isFencedOut, jsonTarget } from './json-target.js';
 import { advisoryLeaderLock, type LeaderLock } from './leader-lock.js';
 import { Leadership } from './leadership.js';
@@ -77,6 +78,7 @@ const EMPTY: OutboxStatus = { pending: 0, exact: true, oldestAgeMs: 0 };
  */
 export class OutboxDrainer {
   readonly #store: OutboxStore;
+  readonly #primary: AnyPgDatabase;
   readonly #registry: TableRegistry;
   readonly #leadership: Leadership;
   readonly #retry: RetryPolicy;
@@ -99,6 +101,7 @@ export class OutboxDrainer {
   constructor(options: OutboxDrainerOptions) {
     const names = outboxNames(options.outboxSchema);
     this.#store = new OutboxStore(options.primary, names);
+    this.#primary = options.primary;
     this.#registry =
       options.tables instanceof TableRegistry
         ? options.tables
@@ -247,7 +250,7 @@ export class OutboxDrainer {
     let deadLettered = 0;
     if (runnable.length > 0) {
       const report = await applyIsolating(
-        runnable,
+        await withExactRows(this.#primary, runnable),
         this.#target,
         (e) => isTransientError(e) || isFencedOut(e),
       );

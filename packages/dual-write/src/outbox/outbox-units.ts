@@ -1,5 +1,6 @@
 import type { Change, ChangeUnit } from '../apply/change.js';
 import type { TableRegistry } from '../table-registry.js';
+import { isInexactRow } from './exact-units.js';
 import type { OutboxEntry } from './outbox-store.js';
 
 export type EntryChange = Change<string> & { readonly entry: OutboxEntry };
@@ -29,13 +30,14 @@ export function outboxUnits(
       unknown.push(entry);
       continue;
     }
-    const change: EntryChange = {
+    const base = {
       table,
       op: entry.op,
       key: `${entry.tableName}:${entry.entityKey}`,
       row: entry.rowData,
       entry,
     };
+    const change: EntryChange = isInexactRow(entry.rowData) ? { ...base, inexact: true } : base;
     const list = byTx.get(entry.txId);
     if (list) list.push(change);
     else byTx.set(entry.txId, [change]);

@@ -29,11 +29,12 @@ export interface BackupQueueOptions {
   /** Commit order of captures: the watermark below which units may be applied (see `commit-order.ts`). */
   readonly order: CommitOrder;
   /**
-   * Rows of a statement that stopped holding the watermark (it ran past `CommitOrder`'s wait) and returned after
-   * newer rows were applied: their captured state may be older than the backup's. Given this, they are handed
-   * over to be re-read from the primary instead of being applied.
+   * Rows whose captured text cannot be applied as it is: a statement that stopped holding the watermark (it ran
+   * past `CommitOrder`'s wait) and returned after newer rows were applied, or rows printed under inexact session
+   * settings. Given this, they are handed over to be re-read from the primary; without it, late rows are applied
+   * as captured and inexact ones go to the overflow ledger (never applied with possibly wrong values).
    */
-  readonly onLate?: (changes: readonly Change<string>[]) => void;
+  readonly reread?: (changes: readonly Change<string>[]) => void;
 }
 
 /**
@@ -93,6 +94,10 @@ export class BackupQueue {
     // Re-read rows (repairs) are the primary's current state: ordered after everything seen so far.
     if (options.reread !== undefined) this.#o.order.seen(options.reread);
     const version = options.version ?? this.#o.order.maxSeen;
+    if (changes.some((c) => c.inexact === true)) {
+      this.#inexact(changes);
+      return;
+    }
     if (options.version !== undefined && version <= this.#released) {
       if (this.#late(changes)) return;
     }
@@ -139,9 +144,22 @@ export class BackupQueue {
       rows: changes.length,
       tables: [...new Set(changes.map((c) => c.table.name))].join(','),
     });
-    if (this.#o.onLate === undefined) return false;
-    this.#o.onLate(changes);
+    if (this.#o.reread === undefined) return false;
+    this.#o.reread(changes);
     return true;
+  }
+
+  #inexact(changes: readonly Change<string>[]): void {
+    if (this.#o.reread !== undefined) {
+      this.#o.reread(changes);
+      return;
+    }
+    this.#o.logger.error(
+      'rows written under DateStyle/extra_float_digits settings that print values inexactly: recorded in the overflow ledger (pass `primary` so they are re-read, or call repairOverflow())',
+      { rows: changes.length },
+    );
+    this.#o.ledger.record(changes);
+    this.#o.metrics.add('overflowed', changes.length);
   }
 
   #overflow(changes: readonly Change<string>[]): void {

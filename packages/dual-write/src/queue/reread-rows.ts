@@ -2,7 +2,7 @@ import { type AnyPgDatabase, quoteIdentifier, quoteLiteral } from '@multidb/conf
 import { sql } from 'drizzle-orm';
 import type { Change } from '../apply/change.js';
 import { runReusable } from '../apply/run-query.js';
-import { keyArraySql, rowObjectSql, VERSION_SQL } from '../capture/row-text.js';
+import { EXACT_SETTINGS, rowObjectSql, VERSION_SQL } from '../capture/row-text.js';
 import type { TableMeta } from '../table-meta.js';
 
 const CHUNK = 500;
@@ -14,9 +14,11 @@ export interface Reread {
 }
 
 /**
- * Reads the CURRENT state of some rows from the primary, by key (each key the JSON array of its exact texts, as
+ * Reads the CURRENT state of some rows from the primary, by key (each key a JSON array of the key's values, as
  * captured): present rows become upserts, absent ones deletes. Rows come back in the same exact-text form as
- * captured rows. This is how anything that missed the queue (overflow, dead letters, late results) is repaired.
+ * captured rows, printed under fixed settings (ISO dates, exact floats) whatever the pool's sessions use. This is
+ * how anything that missed the queue, or was captured inexactly, is repaired (overflow, dead letters, late or
+ * inexact captures). Each change keeps the key it was asked for, so it coalesces with the captured ones.
  */
 export async function rereadChanges(
   primary: AnyPgDatabase,
@@ -30,43 +32,60 @@ export async function rereadChanges(
   const keyObject = table.primaryKey
     .map((c, i) => `${quoteLiteral(c.dbName)}::text, "__mdb_k"."v" ->> ${i}`)
     .join(', ');
-  const keyColumns = table.primaryKey.map((c) => ref(c)).join(', ');
-  const fromKeys = table.primaryKey.map((c) => `"__mdb_p".${quoteIdentifier(c.dbName)}`).join(', ');
-  const head = `select (${rowObjectSql(table, ref)})::text as "row", (${keyArraySql(table, ref)})::text as "key",
+  const match = table.primaryKey
+    .map((c) => `${ref(c)} = "__mdb_p".${quoteIdentifier(c.dbName)}`)
+    .join(' and ');
+  // Joined to the keys asked for (their position says which): no key text is compared in JavaScript.
+  const head = `select "__mdb_k"."n"::int as "n", (${rowObjectSql(table, ref)})::text as "row",
     ${VERSION_SQL} as "version"
-    from ${target} as "__mdb_t"
-    where (${keyColumns}) in (
-      select ${fromKeys} from jsonb_array_elements(`;
-  const tail = `::text::jsonb) as "__mdb_k"("v"),
-        lateral jsonb_populate_record(null::${target}, jsonb_build_object(${keyObject})) as "__mdb_p")`;
+    from jsonb_array_elements(`;
+  const tail = `::text::jsonb) with ordinality as "__mdb_k"("v", "n"),
+      lateral jsonb_populate_record(null::${target}, jsonb_build_object(${keyObject})) as "__mdb_p",
+      ${target} as "__mdb_t"
+    where ${match}`;
+  const settings = sql.raw(
+    EXACT_SETTINGS.map(
+      ([name, value]) => `set_config(${quoteLiteral(name)}, ${quoteLiteral(value)}, true)`,
+    ).join(', '),
+  );
   for (let start = 0; start < keys.length; start += CHUNK) {
     const chunk = keys.slice(start, start + CHUNK);
-    const rows = await runReusable<{ row: string; key: string; version: number | string }>(
-      primary,
-      sql`${sql.raw(head)}${`[${chunk.join(',')}]`}${sql.raw(tail)}`,
-    );
-    const found = new Map(rows.map((r) => [canonical(String(r.key)), String(r.row)]));
+    const rows = await primary.transaction(async (tx) => {
+      await runReusable(tx, sql`select ${settings}`);
+      return runReusable<{ n: number | string; row: string; version: number | string }>(
+        tx,
+        sql`${sql.raw(head)}${`[${chunk.join(',')}]`}${sql.raw(tail)}`,
+      );
+    });
+    const found = new Map(rows.map((r) => [Number(r.n) - 1, String(r.row)]));
     for (const r of rows) version = Math.max(version, Number(r.version));
-    for (const key of chunk) {
+    chunk.forEach((key, i) => {
       const entity = `${table.name}:${key}`;
-      const row = found.get(canonical(key));
+      const row = found.get(i);
       changes.push(
         row === undefined
           ? { table, op: 'delete', key: entity, row: keyRow(table, key) }
           : { table, op: 'upsert', key: entity, row },
       );
-    }
+    });
   }
   return { changes, version };
-}
-
-/** One spelling per key (the server's jsonb text and a JS-built array may differ in spacing). */
-function canonical(key: string): string {
-  return JSON.stringify(JSON.parse(key));
 }
 
 /** `{"k1": "…", …}` from a key's JSON array: enough for the backup to delete the row. */
 function keyRow(table: TableMeta, key: string): string {
   const values = JSON.parse(key) as unknown[];
-  return JSON.stringify(Object.fromEntries(table.primaryKey.map((c, i) => [c.dbName, values[i] ?? null])));
+  return JSON.stringify(
+    Object.fromEntries(
+      table.primaryKey.map((c, i) => {
+        const value = values[i];
+        return [
+          c.dbName,
+          value === null || value === undefined || typeof value === 'string'
+            ? (value ?? null)
+            : JSON.stringify(value),
+        ];
+      }),
+    ),
+  );
 }
