@@ -32,8 +32,11 @@ export function decodeConsistencyToken(token: unknown): DecodedToken {
   return { type: 'position', position: BigInt(`0x${token.slice(3)}`) };
 }
 
-/** The position a read must see: `undefined` for none, `PRIMARY_ONLY` for a token that cannot be trusted. */
+/**
+ * The position a read must see; `undefined` for none, and for a token that cannot be ours (malformed): routed as
+ * if there were none, so a client cannot move its reads onto the primary by sending garbage (it is counted in
+ * `consistency.invalidTokens`).
+ */
 export function requiredPosition(decoded: DecodedToken): bigint | undefined {
-  if (decoded.type === 'none') return undefined;
-  return decoded.type === 'position' ? decoded.position : PRIMARY_ONLY;
+  return decoded.type === 'position' ? decoded.position : undefined;
 }

@@ -28,18 +28,24 @@ export interface DbRouter<TSchema extends Record<string, unknown> = Record<strin
   ): Promise<T>;
   /**
    * Runs `fn` in a read-your-writes scope (AsyncLocalStorage): reads see at least `token`'s write, and after a
-   * write in the scope, reads use the primary until `consistencyToken()` is taken. A malformed or forged token
-   * is never an error: reads go to the primary.
+   * write in the scope, reads use the primary until `consistencyToken()` is taken. A token that cannot come from
+   * a write (malformed, or ahead of the primary's position) is never an error: it is counted and ignored.
    */
   withConsistency<T>(token: string | undefined, fn: () => T): InScope<T>;
   /**
    * A token for "everything written so far": the primary's `pg_current_wal_insert_lsn()`, taken now (or the
    * scope's own token when nothing was written in it). Never rejects: if the primary cannot be asked, the
-   * token sends the next reads to the primary.
+   * token carries the last position the router saw on the primary (which may miss a write made just before).
    */
   consistencyToken(): Promise<string>;
   /** The node a read of `intent` would use now (diagnostics; advances round-robin). */
   route(intent: Intent, options?: ClientOptions): string;
+  /**
+   * Resolves once every node has had its first health probe (`true`), or `false` after `timeoutMs` (default: two
+   * probe timeouts). Await it before serving: until then a replica's lag is unknown. Reads made before it wait
+   * for the first round themselves (bounded the same way), so a new router never floods the primary.
+   */
+  ready(timeoutMs?: number): Promise<boolean>;
   /** Runs a probe round now and returns the resulting status. */
   checkHealth(): Promise<HealthStatus>;
   getHealthStatus(): HealthStatus;

@@ -14,6 +14,7 @@ import { decodeConsistencyToken, encodeConsistencyToken, requiredPosition } from
 import type { ClientOptions, DbRouter, RouterTransaction } from './db-router-api.js';
 import { HealthMonitor } from './health-monitor.js';
 import { type HealthStatus, healthStatus } from './health-status.js';
+import { PrimaryPosition } from './primary-position.js';
 import type { QueryRoute } from './query-route.js';
 import { RouterQueryRunner } from './query-runner.js';
 import { RoutePlanner } from './route-planner.js';
@@ -31,20 +32,19 @@ import { RoutingSession } from './routing-session.js';
 import { settleOptions } from './settle-options.js';
 import { wrapWriteClient } from './write-clients.js';
 
-/** Sent when the primary cannot be asked for its position: no replica reaches it, reads use the primary. */
-const PRIMARY_TOKEN = encodeConsistencyToken((1n << 64n) - 1n);
-
 export class MultiDbRouter<TSchema extends Record<string, unknown> = Record<string, never>>
   implements DbRouter<TSchema>
 {
   readonly #nodes: readonly RouterNode[];
   readonly #lag: SettledLagOptions;
+  readonly #readyTimeoutMs: number;
   readonly #clock: Clock;
   readonly #planner: RoutePlanner;
   readonly #metrics: RouterMetrics;
   readonly #scopes = new ConsistencyScopes();
   readonly #runner: RouterQueryRunner;
   readonly #monitor: HealthMonitor;
+  readonly #primaryPosition: PrimaryPosition;
   readonly #dialect: PgDialect;
   readonly #schema: RelationalSchemaConfig<TablesRelationalConfig> | undefined;
   readonly #cache: Cache | undefined;
@@ -56,6 +56,8 @@ export class MultiDbRouter<TSchema extends Record<string, unknown> = Record<stri
   constructor(options: DbRouterOptions<TSchema>) {
     const settled = settleOptions(options);
     this.#lag = settled.lag;
+    // A round probes the primary, then the replicas: two probe timeouts bound it.
+    this.#readyTimeoutMs = 2 * settled.health.timeoutMs + 100;
     this.#clock = options.clock ?? systemClock;
     this.#cache = options.cache;
     this.#wrapWrites = options.wrapWriteClients;
@@ -76,7 +78,13 @@ export class MultiDbRouter<TSchema extends Record<string, unknown> = Record<stri
       this.#lag.staleReadsWhenPrimaryDown,
     );
     this.#metrics = new RouterMetrics(this.#nodes.length);
+    const primaryNode = this.#nodes[0] as RouterNode;
+    this.#primaryPosition = new PrimaryPosition(
+      () => primaryNode.positionSource,
+      () => this.#clock.now(),
+    );
     const onChange = () => {
+      this.#primaryPosition.seen(primaryNode.position);
       this.#updateLagEligibility();
       this.#planner.invalidate();
     };
@@ -87,6 +95,8 @@ export class MultiDbRouter<TSchema extends Record<string, unknown> = Record<stri
       clock: this.#clock,
       closed: () => this.closed,
       onHealthChange: onChange,
+      warming: () => this.#monitor?.warming,
+      primaryPosition: this.#primaryPosition,
     });
     this.#updateLagEligibility();
     // Write clients are built (and wrapped) once, now: a wrapper that fails does so before any probe starts.
@@ -154,15 +164,18 @@ export class MultiDbRouter<TSchema extends Record<string, unknown> = Record<stri
     let position: bigint;
     try {
       const sample = await (this.#nodes[0] as RouterNode).positionSource.sample();
-      if (sample.role !== 'primary') return PRIMARY_TOKEN;
+      // Not a primary any more, or not answering (it is going away): the last position seen on it. A "read from
+      // the primary" marker would be a token any client could forge to push its reads onto the primary.
+      if (sample.role !== 'primary') return encodeConsistencyToken(this.#primaryPosition.high);
       position = sample.insertPosition;
     } catch {
-      return PRIMARY_TOKEN;
+      return encodeConsistencyToken(this.#primaryPosition.high);
     }
     if (scope !== undefined && quiet && scope.writes === writes) {
       scope.wrote = false;
       scope.required = position;
     }
+    this.#primaryPosition.seen(position);
     this.#metrics.tokensIssued++;
     return encodeConsistencyToken(position);
   }
@@ -174,6 +187,10 @@ export class MultiDbRouter<TSchema extends Record<string, unknown> = Record<stri
       options?.token === undefined ? undefined : requiredPosition(decodeConsistencyToken(options.token));
     const route: QueryRoute = { intent, pinned: undefined, required, invalidToken: false };
     return this.#runner.choose(intent, route).name;
+  }
+
+  ready(timeoutMs?: number): Promise<boolean> {
+    return this.#monitor.ready(timeoutMs ?? this.#readyTimeoutMs);
   }
 
   async checkHealth(): Promise<HealthStatus> {
@@ -250,7 +267,10 @@ export class MultiDbRouter<TSchema extends Record<string, unknown> = Record<stri
       node.lagOk =
         node.role === 'primary' ||
         !aware ||
-        (state === 'streaming' &&
+        // A receiver that is reconnecting (the primary restarted) still serves plain reads while its replay
+        // position, measured against the primary's current one, is within the limits; tokens still decide
+        // read-your-writes.
+        ((state === 'streaming' || state === 'disconnected') &&
           bytes !== null &&
           seconds !== null &&
           bytes <= maxBytes &&

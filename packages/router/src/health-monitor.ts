@@ -24,6 +24,9 @@ export class HealthMonitor {
   #running: Promise<void> = Promise.resolve();
   #stopped = false;
   #lastRoundAt: number | undefined;
+  #firstRoundDone = false;
+  readonly #firstRound: Promise<void>;
+  #resolveFirstRound: () => void = () => {};
 
   constructor(
     nodes: readonly RouterNode[],
@@ -37,6 +40,35 @@ export class HealthMonitor {
     this.#onRound = onRound;
     // Three missed primary probes make every lag unknown.
     this.#lag = new LagTracker(3 * options.intervalMs + options.timeoutMs);
+    this.#firstRound = new Promise<void>((resolve) => {
+      this.#resolveFirstRound = resolve;
+    });
+  }
+
+  /**
+   * Settles once every node has had its first probe (answered, failed or timed out): before it, replicas have no
+   * known lag and reads would all go to the primary. `undefined` once that happened, or when nothing probes on
+   * its own (`background: false`).
+   */
+  get warming(): Promise<void> | undefined {
+    if (this.#firstRoundDone || !this.#options.background || this.#stopped) return undefined;
+    return this.#firstRound;
+  }
+
+  /** Resolves `true` once the first round is done, `false` if `timeoutMs` passed first. */
+  async ready(timeoutMs: number): Promise<boolean> {
+    if (this.#firstRoundDone) return true;
+    if (!this.#options.background && this.#lastRoundAt === undefined) await this.checkNow();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+      timer.unref();
+    });
+    try {
+      return await Promise.race([this.#firstRound.then(() => true), timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   get lastRoundAt(): number | undefined {
@@ -50,6 +82,7 @@ export class HealthMonitor {
 
   stop(): void {
     this.#stopped = true;
+    this.#resolveFirstRound();
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
   }
@@ -93,6 +126,10 @@ export class HealthMonitor {
     );
     this.#lastRoundAt = this.#clock.now();
     this.#onRound();
+    if (!this.#firstRoundDone) {
+      this.#firstRoundDone = true;
+      this.#resolveFirstRound();
+    }
   }
 
   async #probe(node: RouterNode): Promise<ReplicationSample | undefined> {

@@ -4,7 +4,11 @@ import type { ReplicationSample } from './position-source.js';
 export type ReplicationState =
   | 'primary'
   | 'streaming'
-  /** The WAL receiver is not streaming: lag is unknown and growing, never 0. */
+  /**
+   * The WAL receiver is not streaming (e.g. reconnecting after the primary restarted): lag is measured against the
+   * primary's current position from the replica's replay position, which no longer moves, so it grows with every
+   * write on the primary — never read off the replica alone (where "receive = replay" would say 0).
+   */
   | 'disconnected'
   /** A replica that says it is not in recovery (promoted, or misconfigured): its data may diverge. */
   | 'not-in-recovery'
@@ -53,7 +57,7 @@ export class LagTracker {
 
   estimate(now: number, sample: ReplicationSample): LagEstimate {
     if (sample.role === 'primary') return { state: 'not-in-recovery', bytes: null, seconds: null };
-    if (sample.receiving === false) return { state: 'disconnected', bytes: null, seconds: null };
+    const state = sample.receiving === false ? 'disconnected' : 'streaming';
     const primary = this.primaryPosition;
     const fresh = this.#primaryAt !== undefined && now - this.#primaryAt <= this.#staleAfterMs;
     if (
@@ -62,12 +66,12 @@ export class LagTracker {
       primary === undefined ||
       !fresh
     ) {
-      return { state: sample.receiving === undefined ? 'unknown' : 'streaming', bytes: null, seconds: null };
+      return { state: sample.receiving === undefined ? 'unknown' : state, bytes: null, seconds: null };
     }
     const replay = sample.replayPosition;
-    if (replay >= primary) return { state: 'streaming', bytes: 0, seconds: 0 };
+    if (replay >= primary) return { state, bytes: 0, seconds: 0 };
     const ahead = this.#history.find((entry) => entry.position > replay) ?? this.#history[0];
     const seconds = ahead === undefined ? null : Math.max(0, now - ahead.at) / 1000;
-    return { state: 'streaming', bytes: Number(primary - replay), seconds };
+    return { state, bytes: Number(primary - replay), seconds };
   }
 }

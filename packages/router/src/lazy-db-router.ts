@@ -97,6 +97,9 @@ class LazyDbRouter<TSchema extends Record<string, unknown>> implements DbRouter<
   route(intent: Intent, options?: ClientOptions): string {
     return this.#get().route(intent, options);
   }
+  ready(timeoutMs?: number): Promise<boolean> {
+    return this.#get().ready(timeoutMs);
+  }
   checkHealth(): Promise<HealthStatus> {
     return this.#get().checkHealth();
   }

@@ -9,6 +9,7 @@ import type { PgTransactionConfig } from 'drizzle-orm/pg-core';
 import { isConnectionError, isRetryableRead } from './connection-errors.js';
 import type { ConsistencyScopes } from './consistency-scope.js';
 import { PRIMARY_ONLY } from './consistency-token.js';
+import type { PrimaryPosition } from './primary-position.js';
 import type { AnySession, AnyTransaction, QueryRoute, QueryRunner } from './query-route.js';
 import type { RoutePlanner } from './route-planner.js';
 import { ROUTE_KEYS, type RouteKey, type RouterMetrics } from './router-metrics.js';
@@ -26,6 +27,10 @@ export interface RunnerDeps {
   readonly closed: () => boolean;
   /** A node changed health because of a real query. */
   readonly onHealthChange: () => void;
+  /** While the first probe round runs: reads wait for it (replicas have no known lag before it). */
+  readonly warming: () => Promise<void> | undefined;
+  /** What the primary has reached: tokens ahead of it are forged. */
+  readonly primaryPosition: PrimaryPosition;
 }
 
 /**
@@ -92,7 +97,9 @@ export class RouterQueryRunner implements QueryRunner {
     exec: (session: AnySession) => Promise<T>,
   ): Promise<T> {
     const { planner, metrics } = this.#d;
-    const required = this.#required(route);
+    const warming = this.#d.warming();
+    if (warming !== undefined) await warming;
+    const required = await this.#verified(this.#required(route));
     const node = planner.pick(intent, required);
     if (required !== undefined) metrics.constrainedReads++;
     else if (planner.isFailover(intent, node)) metrics.failovers++;
@@ -105,6 +112,21 @@ export class RouterQueryRunner implements QueryRunner {
       metrics.retries++;
       return this.#exec(next, ROUTE_INDEX[intent], exec, false);
     }
+  }
+
+  /**
+   * `required`, unless it is ahead of anything the primary has written: such a token cannot come from a write,
+   * so the read is routed as if it had none (counted), never sent to the primary on the forger's behalf.
+   */
+  async #verified(required: bigint | undefined): Promise<bigint | undefined> {
+    if (required === undefined || required === PRIMARY_ONLY) return required;
+    const position = this.#d.primaryPosition;
+    if (required <= position.high || (await position.reached(required))) return required;
+    this.#d.metrics.tokensAhead++;
+    this.#d.metrics.invalidTokens++;
+    const scope = this.#d.scopes.current();
+    if (scope !== undefined && scope.required === required) scope.required = undefined;
+    return undefined;
   }
 
   /** The position a read must see: explicit token, scope token, or the primary after a write in the scope. */

@@ -5,8 +5,11 @@ import type { RouterNode } from './router-node.js';
 interface IntentTable {
   /** Eligible replicas by preference: the intent's own tier, then plain read replicas. */
   readonly tiers: readonly (readonly RouterNode[])[];
-  /** After the replica tiers: primary, DR, and (primary down) stale replicas, in order of preference. */
-  readonly fallback: readonly RouterNode[];
+  /**
+   * After the replica tiers: further tiers in order of preference — primary, DR, and (primary down) stale
+   * replicas. Each tier is balanced like the replica tiers, never walked in order.
+   */
+  readonly fallback: readonly (readonly RouterNode[])[];
   /**
    * Primary still marked healthy: the stale replicas it would hand over to once marked down. A read the primary
    * just failed with a connection error goes there rather than failing (the primary is going away; its replicas'
@@ -60,7 +63,10 @@ export class RoutePlanner {
       const candidates = required === undefined ? tier : tier.filter((node) => reached(node, required));
       if (candidates.length > 0) return candidates[this.#balancer.pick(candidates, intent)] as RouterNode;
     }
-    for (const node of table.fallback) if (reached(node, required)) return node;
+    for (const tier of table.fallback) {
+      const candidates = tier.filter((node) => reached(node, required));
+      if (candidates.length > 0) return candidates[this.#balancer.pick(candidates, intent)] as RouterNode;
+    }
     return this.primary;
   }
 
@@ -69,9 +75,14 @@ export class RoutePlanner {
     const table = this.#table(intent);
     for (const tier of table.tiers)
       for (const node of tier) if (node !== failed && reached(node, required)) return node;
-    for (const node of table.fallback) if (node !== failed && reached(node, required)) return node;
-    if (failed === this.primary)
-      for (const node of table.lastResort) if (reached(node, required)) return node;
+    for (const tier of table.fallback) {
+      const candidates = tier.filter((node) => node !== failed && reached(node, required));
+      if (candidates.length > 0) return candidates[this.#balancer.pick(candidates, intent)] as RouterNode;
+    }
+    if (failed === this.primary) {
+      const candidates = table.lastResort.filter((node) => reached(node, required));
+      if (candidates.length > 0) return candidates[this.#balancer.pick(candidates, intent)] as RouterNode;
+    }
     return undefined;
   }
 
@@ -95,18 +106,27 @@ export class RoutePlanner {
       intent === 'read' ? [] : replicas.filter((n) => !own.includes(n) && n.intents.includes('read'));
     const hasReplicas = own.length + read.length > 0;
     const primary = this.primary;
-    if (this.#forced) return { tiers: [], fallback: [primary], lastResort: [], hasReplicas };
+    if (this.#forced) return { tiers: [], fallback: [[primary]], lastResort: [], hasReplicas };
     const eligible = (node: RouterNode) => node.healthy && node.lagOk;
     const tiers = [own.filter(eligible), read.filter(eligible)].filter((tier) => tier.length > 0);
     const dr = this.#nodes.filter((n) => n.role === 'dr' && n.intents.includes(intent) && eligible(n));
-    const stale = this.#staleWhenPrimaryDown
-      ? [...own, ...read, ...this.#nodes.filter((n) => n.role === 'dr' && n.intents.includes(intent))].filter(
-          (node) => node.healthy && !node.lagOk,
-        )
-      : [];
-    if (primary.healthy) return { tiers, fallback: [primary, ...dr], lastResort: stale, hasReplicas };
-    return { tiers, fallback: [...dr, ...stale, primary], lastResort: [], hasReplicas };
+    const stale = (nodes: readonly RouterNode[]) =>
+      this.#staleWhenPrimaryDown ? nodes.filter((node) => node.healthy && !node.lagOk) : [];
+    const staleReplicas = stale([...own, ...read]);
+    const staleDr = stale(this.#nodes.filter((n) => n.role === 'dr' && n.intents.includes(intent)));
+    const lastResort = [...staleReplicas, ...staleDr];
+    if (primary.healthy) return { tiers, fallback: nonEmpty([[primary], dr]), lastResort, hasReplicas };
+    return {
+      tiers,
+      fallback: nonEmpty([dr, staleReplicas, staleDr, [primary]]),
+      lastResort: [],
+      hasReplicas,
+    };
   }
+}
+
+function nonEmpty(tiers: readonly (readonly RouterNode[])[]): (readonly RouterNode[])[] {
+  return tiers.filter((tier) => tier.length > 0);
 }
 
 function reached(node: RouterNode, required: bigint | undefined): boolean {

@@ -34,8 +34,13 @@ export interface RouterMetricsSnapshot {
   readonly consistency: {
     /** Reads that carried a required position (token, or a write earlier in the scope). */
     readonly constrainedReads: number;
-    /** Malformed or forged tokens received (each read from the primary). */
+    /**
+     * Tokens that cannot come from a write: malformed, or ahead of the primary's own position. Each such read is
+     * routed as if it carried no token.
+     */
     readonly invalidTokens: number;
+    /** Of those, well-formed tokens ahead of the primary (forged positions). */
+    readonly tokensAhead: number;
     readonly tokensIssued: number;
   };
   readonly nodes: Readonly<Record<string, NodeMetrics>>;
@@ -77,6 +82,7 @@ export class RouterMetrics {
   refusedWrites = 0;
   constrainedReads = 0;
   invalidTokens = 0;
+  tokensAhead = 0;
   tokensIssued = 0;
 
   constructor(nodeCount: number) {
@@ -130,6 +136,7 @@ export class RouterMetrics {
       consistency: {
         constrainedReads: this.constrainedReads,
         invalidTokens: this.invalidTokens,
+        tokensAhead: this.tokensAhead,
         tokensIssued: this.tokensIssued,
       },
       nodes: perNode,

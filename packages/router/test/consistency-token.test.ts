@@ -33,7 +33,7 @@ describe('consistency tokens', () => {
     expect(decodeConsistencyToken(token)).toEqual({ type: 'invalid' });
   });
 
-  test('a forged far-future position is well-formed: routing sends it to the primary', () => {
+  test('a forged far-future position is well-formed (routing finds it ahead of the primary and ignores it)', () => {
     expect(decodeConsistencyToken('v1.ffffffffffffffff')).toEqual({
       type: 'position',
       position: 2n ** 64n - 1n,

@@ -85,19 +85,26 @@ describe('lag-aware routing', () => {
     }
   });
 
-  test('a disconnected WAL receiver is unknown lag (never 0) and out of rotation', async () => {
-    const router = await makeRouter();
+  test('a disconnected WAL receiver: lag measured against the primary, in rotation only within the limits', async () => {
+    const router = await makeRouter({ maxBytes: 512, maxSeconds: 30 });
     cluster.replica('replica').disconnectReceiver();
     await router.checkHealth();
+    // Nothing written since: it has everything the primary has (e.g. a receiver reconnecting after a restart).
     expect(replicaStatus(router)).toMatchObject({
       healthy: true,
       replication: 'disconnected',
-      lagBytes: null,
-      lagSeconds: null,
-      inRotation: false,
+      lagBytes: 0,
+      inRotation: true,
     });
+    expect(await servedBy(router.getClient('read'))).toBe('replica');
+    // The primary moves on: the lag grows (never read off the replica as 0) and takes it out of rotation.
+    for (let i = 0; i < 5; i++) await insertUser(router, `d${i}@x`);
+    await router.checkHealth();
+    expect(replicaStatus(router)?.lagBytes).toBeGreaterThan(512);
+    expect(replicaStatus(router)).toMatchObject({ replication: 'disconnected', inRotation: false });
     expect(await servedBy(router.getClient('read'))).toBe('primary');
     cluster.replica('replica').reconnectReceiver();
+    await cluster.replica('replica').catchUp();
     await router.checkHealth();
     expect(replicaStatus(router)).toMatchObject({ replication: 'streaming', inRotation: true });
   });
@@ -172,17 +179,24 @@ describe('read-your-writes', () => {
     expect(again).toBe(first);
   });
 
-  test('no primary to ask: the token sends later reads to the primary, it never rejects', async () => {
+  test('no primary to ask: the token carries the last position the router saw, it never rejects', async () => {
     const router = await makeRouter();
+    await insertUser(router, 'seen@x');
+    await cluster.replica('replica').catchUp();
+    await router.checkHealth();
     cluster.primarySwitch.stop();
     const token = await router.consistencyToken();
     cluster.primarySwitch.start();
     await router.checkHealth();
-    expect(await servedBy(router.getClient('read', { token }))).toBe('primary');
+    // Not a "primary only" marker a client could forge: a real position, which the caught-up replica has reached.
+    expect(token).not.toBe('v1.ffffffffffffffff');
+    expect(await servedBy(router.getClient('read', { token }))).toBe('replica');
+    expect(await findUser(router, 'seen@x', token)).toHaveLength(1);
+    expect(router.getMetrics().consistency.tokensAhead).toBe(0);
   });
 });
 
-describe('token abuse is ignored safely: the read goes to the primary', () => {
+describe('token abuse is ignored safely: routed as if there were no token, never to the primary on demand', () => {
   const forged = 'v1.ffffffffffffffff';
   const injection = "v1.0'; DELETE FROM users; --";
   test.each([
@@ -198,9 +212,10 @@ describe('token abuse is ignored safely: the read goes to the primary', () => {
     await router.checkHealth();
     const scoped = await router.withConsistency(token, () => servedBy(router.getClient('read')));
     const explicit = await servedBy(router.getClient('read', { token }));
-    expect([scoped, explicit]).toEqual(['primary', 'primary']);
+    expect([scoped, explicit]).toEqual(['replica', 'replica']);
     expect(await findUser(router, 'victim@x', token)).toHaveLength(1);
     expect(cluster.executed.some((sqlText) => sqlText.includes(token.slice(3, 40)))).toBe(false);
-    if (token !== forged) expect(router.getMetrics().consistency.invalidTokens).toBe(3);
+    expect(router.getMetrics().consistency.invalidTokens).toBe(3);
+    expect(router.getMetrics().consistency.tokensAhead).toBe(token === forged ? 3 : 0);
   });
 });

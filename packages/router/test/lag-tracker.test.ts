@@ -31,10 +31,21 @@ describe('lag from positions', () => {
     expect(lag.estimate(9500, standby(2000n)).seconds).toBe(0);
   });
 
-  test('a disconnected WAL receiver is unknown lag, never 0', () => {
+  test('a disconnected WAL receiver: lag measured against the primary (grows with its writes), never read off the replica', () => {
     const lag = new LagTracker(10_000);
     lag.recordPrimary(0, 5000n);
-    expect(lag.estimate(0, standby(5000n, false))).toEqual({
+    // Nothing written since the receiver went away: the replica has everything.
+    expect(lag.estimate(0, standby(5000n, false))).toEqual({ state: 'disconnected', bytes: 0, seconds: 0 });
+    // The primary moves on; the replica's replay position does not.
+    lag.recordPrimary(2000, 5600n);
+    lag.recordPrimary(4000, 6000n);
+    expect(lag.estimate(4000, standby(5000n, false))).toEqual({
+      state: 'disconnected',
+      bytes: 1000,
+      seconds: 2,
+    });
+    // A stale primary position makes it unknown, as for a streaming replica.
+    expect(lag.estimate(20_000, standby(5000n, false))).toEqual({
       state: 'disconnected',
       bytes: null,
       seconds: null,

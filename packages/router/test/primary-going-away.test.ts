@@ -5,7 +5,8 @@ import { servedBy, useInMemoryCluster } from './support/in-memory-cluster.js';
 import { type TestSchema, users } from './support/test-schema.js';
 
 // Found by the chaos suite (primary stopped under a read load): when a primary shuts down, its replicas' WAL
-// receivers disconnect first, so they leave the rotation (lag unknown) while the primary is still marked healthy.
+// receivers disconnect first, so (once the primary has written past them) they leave the rotation while the primary
+// is still marked healthy.
 // A read sent to the dying primary then had nowhere to go and failed.
 const suite = useInMemoryCluster(['replica']);
 
@@ -14,11 +15,13 @@ async function disconnectedReplicaRouter(staleReadsWhenPrimaryDown: boolean): Pr
     primary: suite.cluster.primary,
     replicas: [suite.cluster.spec('replica')],
     health: { background: false, failuresToDown: 2, successesToUp: 2 },
-    lag: { maxSeconds: 30, staleReadsWhenPrimaryDown },
+    lag: { maxSeconds: 30, maxBytes: 0, staleReadsWhenPrimaryDown },
   });
   suite.track(router);
   await router.checkHealth();
   suite.cluster.replica('replica').disconnectReceiver();
+  // The primary writes on after the receiver went away: the replica falls behind and leaves the rotation.
+  await suite.cluster.primary.db.insert(users).values({ name: 'gone', email: 'gone@x' });
   await router.checkHealth();
   expect(router.getHealthStatus().nodes.map((n) => [n.name, n.healthy, n.inRotation])).toEqual([
     ['primary', true, true],

@@ -86,12 +86,34 @@ describe('routing table', () => {
     expect(picks('read')).toEqual(['read-1', 'read-2']);
   });
 
-  test('with the primary down, stale replicas serve rather than nothing (after DR)', () => {
-    const { planner, byName, down } = topology();
+  test('with the primary down, stale replicas serve rather than nothing (after DR), balanced among them', () => {
+    const { planner, picks, byName, down } = topology();
     for (const name of ['read-1', 'read-2', 'jobs']) byName(name).lagOk = false;
     down('primary', 'dr');
-    expect(planner.pick('read', undefined).name).toBe('read-1');
-    expect(planner.alternative('read', undefined, byName('read-1'))?.name).toBe('read-2');
+    expect(picks('read', 6)).toEqual(['jobs', 'read-1', 'read-2']);
+    expect(planner.alternative('read', undefined, byName('read-1'))?.name).not.toBe('read-1');
+  });
+
+  test('every fallback set is balanced by the strategy, not walked in order', () => {
+    const { planner, byName, down } = topology();
+    // Primary down: the replicas' lag is unknown (stale), the read load spreads evenly over them.
+    for (const name of ['read-1', 'read-2', 'jobs']) byName(name).lagOk = false;
+    down('primary');
+    const counts = new Map<string, number>();
+    for (let i = 0; i < 3000; i++) {
+      const name = planner.pick('read', undefined).name;
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+    }
+    // DR comes first when it is eligible; take it out to see the stale tier.
+    expect([...counts.keys()]).toEqual(['dr']);
+    down('dr');
+    counts.clear();
+    for (let i = 0; i < 3000; i++) {
+      const name = planner.pick('read', undefined).name;
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+    }
+    expect([...counts.keys()].sort()).toEqual(['jobs', 'read-1', 'read-2']);
+    for (const n of counts.values()) expect(Math.abs(n - 1000)).toBeLessThanOrEqual(150);
   });
 
   test('a required position excludes replicas that have not replayed it', () => {

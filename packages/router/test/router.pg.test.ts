@@ -139,7 +139,7 @@ describe('real PostgreSQL', () => {
     }
   });
 
-  test('disconnected WAL receiver: lag reported unknown (never 0), out of rotation, back after reconnect', async () => {
+  test('disconnected WAL receiver: lag measured against the primary (never 0 after a write), streaming again after reconnect', async () => {
     await cluster.waitForReplication();
     const [setting] = await r1.sql('SHOW primary_conninfo');
     const conninfo = String(setting?.primary_conninfo);
@@ -156,14 +156,10 @@ describe('real PostgreSQL', () => {
       );
       expect(naive?.caught_up).toBe(true);
       await router.checkHealth();
-      expect(status('r1')).toMatchObject({
-        healthy: true,
-        replication: 'disconnected',
-        lagBytes: null,
-        lagSeconds: null,
-        inRotation: false,
-      });
-      expect(await servedBy()).toBe('r0');
+      // Measured against the primary: behind by the write it missed, never 0.
+      expect(status('r1')).toMatchObject({ healthy: true, replication: 'disconnected' });
+      expect(status('r1').lagBytes).toBeGreaterThan(0);
+      expect(status('r1').lagSeconds).not.toBeNull();
     } finally {
       await r1.sql(`ALTER SYSTEM SET primary_conninfo = '${conninfo.replace(/'/g, "''")}'`);
       await r1.sql('SELECT pg_reload_conf()');
