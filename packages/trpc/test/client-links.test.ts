@@ -6,40 +6,21 @@ import {
   splitLink,
   type TRPCLink,
 } from '@trpc/client';
-import { initTRPC } from '@trpc/server';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
-import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { z } from 'zod';
 import {
   type ConsistencyLinkError,
   createReadYourWrites,
   type FetchFunction,
   isConsistencyLinkError,
 } from '../src/client/index.js';
-import { type ConsistencyCarrier, consistencyFromFetch, createDbMiddleware } from '../src/index.js';
+import { consistencyFromFetch } from '../src/index.js';
+import { type NotesAppRouter as AppRouter, notesAppRouter } from './notes-app.js';
 import { type NotesCluster, startNotesCluster } from './notes-cluster.js';
-import { nodeInfo, notes } from './test-schema.js';
 
 // A real @trpc/client with the helper, over tRPC's fetch adapter in process (no socket): a PGlite primary and a
 // lagging in-memory replica. Every request the client sends is recorded with the token header it carried.
 let cluster: NotesCluster;
-const t = initTRPC.context<ConsistencyCarrier>().create();
-const appRouter = () => {
-  const procedure = t.procedure.use(createDbMiddleware(cluster.router));
-  return t.router({
-    add: procedure.input(z.string()).mutation(async ({ ctx, input }) => {
-      const [row] = await ctx.db('write').insert(notes).values({ body: input }).returning();
-      return row;
-    }),
-    find: procedure.input(z.string()).query(async ({ ctx, input }) => {
-      const [row] = await ctx.db('read').select().from(notes).where(eq(notes.body, input));
-      const [node] = await ctx.db('read').select().from(nodeInfo);
-      return { body: row?.body ?? null, servedBy: node?.name };
-    }),
-  });
-};
-type AppRouter = ReturnType<typeof appRouter>;
 
 const URL_BASE = 'http://app.test/trpc';
 let router: AppRouter;
@@ -60,7 +41,7 @@ const client = (link: TRPCLink<AppRouter>) => createTRPCClient<AppRouter>({ link
 
 beforeAll(async () => {
   cluster = await startNotesCluster();
-  router = appRouter();
+  router = notesAppRouter(cluster.router);
 });
 afterAll(() => cluster?.close());
 beforeEach(async () => {
