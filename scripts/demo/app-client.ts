@@ -1,6 +1,8 @@
 import { redactText } from '@multidb/config';
 
-const BASE = 'http://demo.local/trpc';
+/** Where the demo's clients address the API (the handler is called in process; no socket). */
+export const API_URL = 'http://demo.local/trpc';
+const BASE = API_URL;
 /** The header `createTrpcFetchHandler` reads and writes by default (`DEFAULT_TOKEN_HEADER` of `@multidb/trpc`). */
 export const TOKEN_HEADER = 'x-db-consistency';
 
@@ -51,6 +53,26 @@ export class AppClient {
     return Object.fromEntries([...this.#byProcedure.entries()].sort(([a], [b]) => a.localeCompare(b)));
   }
 
+  /** `fetch` over the same handler for `@trpc/client` links; counted like every other request. */
+  readonly fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const request = new Request(input, init);
+    const procedure = decodeURIComponent(
+      new URL(request.url).pathname.slice(new URL(BASE).pathname.length + 1),
+    );
+    try {
+      const response = await this.#handle(request);
+      this.#count(
+        procedure,
+        response.status,
+        response.status === 200 ? undefined : `HTTP ${response.status}`,
+      );
+      return response;
+    } catch (error) {
+      this.#count(procedure, 0, redactText(String(error)));
+      throw error;
+    }
+  };
+
   mutation<T>(procedure: string, input: unknown, token?: string): Promise<CallResult<T>> {
     return this.#call<T>(
       procedure,
@@ -89,15 +111,18 @@ export class AppClient {
     } catch (error) {
       result = { ok: false, status: 0, data: undefined, token: undefined, error: redactText(String(error)) };
     }
+    this.#count(procedure, result.status, result.ok ? undefined : (result.error ?? ''));
+    return result;
+  }
+
+  #count(procedure: string, status: number, error: string | undefined): void {
     this.#requests++;
     this.#byProcedure.set(procedure, (this.#byProcedure.get(procedure) ?? 0) + 1);
-    if (!result.ok) {
+    if (error !== undefined) {
       this.#failed++;
-      if (this.#failures.length < 10)
-        this.#failures.push({ procedure, status: result.status, error: result.error ?? '' });
+      if (this.#failures.length < 10) this.#failures.push({ procedure, status, error });
     }
     this.onRequest?.(this.#requests, this.#failed);
-    return result;
   }
 }
 

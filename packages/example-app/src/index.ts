@@ -60,6 +60,7 @@ export {
   createClientInput,
   createOrganizationInput,
   createTrpcFetchHandler,
+  createTrpcNodeHandler,
   listClientsInput,
   type PrimaryRouter,
   type TrpcFetchHandlerOptions,

@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MAX_TOKEN_LENGTH } from '@multidb/router';
 import { parseCookie, stringifySetCookie } from 'cookie';
+import { CONSISTENCY_HEADER } from './client/read-your-writes.js';
+import { isWellFormedToken, newerToken } from './client/token-order.js';
 
 /** Where a consistency token travels between requests: a request header in, a response header out. */
-export const DEFAULT_TOKEN_HEADER = 'x-db-consistency';
+export const DEFAULT_TOKEN_HEADER = CONSISTENCY_HEADER;
 
 /** What the middleware needs from the tRPC context to carry tokens across requests. */
 export interface ConsistencyCarrier {
@@ -51,6 +53,8 @@ export interface HeaderAccess {
 /**
  * The carrier for any server. The token is read as an opaque string: the router validates it and treats a
  * malformed or forged one as "read from the primary". Values longer than a token can be are dropped here.
+ * Several mutations of one batch share the response: a token older than the one already set is not written,
+ * so the header (and the last cookie line) holds the newest.
  */
 export function consistencyCarrier(
   headers: HeaderAccess,
@@ -60,9 +64,14 @@ export function consistencyCarrier(
   const cookie = typeof transport.cookie === 'string' ? { name: transport.cookie } : transport.cookie;
   const fromHeader = bounded(headers.get(header));
   const fromCookie = cookie === undefined ? undefined : readCookie(headers.get('cookie'), cookie.name);
+  let issued: string | undefined;
   return {
     consistencyToken: fromHeader ?? fromCookie,
     setConsistencyToken: (token) => {
+      // Only tokens this package can order are compared; anything else is passed on as before (the router's).
+      if (isWellFormedToken(issued) && isWellFormedToken(token) && newerToken(issued, token) === issued)
+        return;
+      issued = token;
       headers.set(header, token);
       if (cookie !== undefined) headers.append('set-cookie', setCookie(cookie, token));
     },

@@ -1,3 +1,4 @@
+export { type CallerConsistency, callerConsistency } from './caller-consistency.js';
 export {
   type ConsistencyCarrier,
   type CookieTransport,

@@ -83,6 +83,19 @@ describe('token to the response', () => {
     });
   });
 
+  test('mutations of one batch share the response: the newest token wins, whatever order they finish in', () => {
+    const { carrier, resHeaders } = fromRequest({}, { cookie: 'rw' });
+    carrier.setConsistencyToken('v1.0000000000000200');
+    carrier.setConsistencyToken('v1.0000000000000100');
+    carrier.setConsistencyToken('v1.0000000000000200');
+    expect(resHeaders.get(DEFAULT_TOKEN_HEADER)).toBe('v1.0000000000000200');
+    carrier.setConsistencyToken('v1.0000000000000300');
+    expect(resHeaders.get(DEFAULT_TOKEN_HEADER)).toBe('v1.0000000000000300');
+    // One cookie line per newer token, in order: the browser keeps the last, the newest.
+    const cookies = resHeaders.getSetCookie().map((line) => parseSetCookie(line).value);
+    expect(cookies).toEqual(['v1.0000000000000200', 'v1.0000000000000300']);
+  });
+
   test('cookie options apply, and a value cannot inject attributes', () => {
     const transport = {
       cookie: { name: 'rw', maxAgeSeconds: 5, secure: false, sameSite: 'strict' as const },

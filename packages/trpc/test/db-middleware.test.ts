@@ -6,7 +6,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { z } from 'zod';
-import { type ConsistencyCarrier, createDbMiddleware } from '../src/index.js';
+import { type ConsistencyCarrier, callerConsistency, createDbMiddleware } from '../src/index.js';
 import { DDL, nodeInfo, notes, schema, type TestSchema } from './test-schema.js';
 
 let pg: PGlite;
@@ -109,5 +109,26 @@ describe('createDbMiddleware', () => {
   test('a context without a carrier works (in-process callers, jobs)', async () => {
     const call = t.createCallerFactory(appRouter())({});
     expect(await call.add('bare')).toMatchObject({ body: 'bare' });
+  });
+
+  test('callerConsistency: one caller reads its own writes across calls (a job, a server component)', async () => {
+    replica.pause();
+    const ctx = callerConsistency();
+    const job = t.createCallerFactory(appRouter())(ctx);
+    await job.add('job-write');
+    expect(ctx.consistencyToken).toMatch(/^v1\.[0-9a-f]{16}$/);
+    expect(await job.find('job-write')).toMatchObject({ row: { body: 'job-write' }, servedBy: 'primary' });
+    // A caller without the token reads the lagging replica: the lag is real.
+    const fresh = t.createCallerFactory(appRouter())(callerConsistency());
+    expect(await fresh.find('job-write')).toEqual({ row: null, servedBy: 'replica' });
+    // The token handed on (a queued job's payload, a cookie in a server component) reads the write.
+    const next = t.createCallerFactory(appRouter())(callerConsistency(ctx.consistencyToken));
+    expect(await next.find('job-write')).toMatchObject({ row: { body: 'job-write' }, servedBy: 'primary' });
+    // A later write moves the token forward; an older one handed back never moves it back.
+    const first = ctx.consistencyToken as string;
+    await job.add('job-write-2');
+    expect((ctx.consistencyToken as string) > first).toBe(true);
+    ctx.setConsistencyToken(first);
+    expect(ctx.consistencyToken).not.toBe(first);
   });
 });

@@ -1,4 +1,8 @@
-import { organizations } from '@multidb/example-app';
+import { redactText } from '@multidb/config';
+import { type AppRouter, organizations } from '@multidb/example-app';
+import { createReadYourWrites } from '@multidb/trpc/client';
+import { createTRPCClient, httpLink } from '@trpc/client';
+import { API_URL } from '../app-client.js';
 import { type Claim, claim, type StepOutcome } from '../claims.js';
 import { servedReads, servingNode } from '../routing-figures.js';
 import type { StoryContext } from '../story-context.js';
@@ -11,7 +15,7 @@ export interface ReadYourWritesFigures {
   readonly token: string | undefined;
   /** The read without the token: who served it and whether it saw the new row. */
   readonly withoutToken: { readonly node: string | undefined; readonly sawWrite: boolean };
-  /** The same read with the token in the `x-db-consistency` header. */
+  /** The same read by a client with the helper, which sends the token in the `x-db-consistency` header. */
   readonly withToken: { readonly node: string | undefined; readonly sawWrite: boolean };
   /** With the token again, once the replicas have replayed past it. */
   readonly afterCatchUp: { readonly node: string | undefined; readonly sawWrite: boolean };
@@ -20,9 +24,11 @@ export interface ReadYourWritesFigures {
 const REPLICAS = ['replica-1', 'replica-2'];
 
 /**
- * Replicas lag (replay paused); a client is created over HTTP and read back in the next request. Without the
- * token a lagging replica answers "not found"; with the token from the response header the read goes where the
- * write is visible. Runs without background traffic, so router metrics tell which node served each read.
+ * Replicas lag (replay paused); a `@trpc/client` with the read-your-writes helper (`@multidb/trpc/client`)
+ * creates a client and reads it back in the next request. A client without the helper gets "not found" from a
+ * lagging replica; the helper remembered the token of the mutation's response and sends it, so its read goes
+ * where the write is visible. Runs without background traffic, so router metrics tell which node served each
+ * read.
  */
 export async function readYourWritesStep(ctx: StoryContext): Promise<StepOutcome<ReadYourWritesFigures>> {
   const { app, env, narrator } = ctx;
@@ -31,14 +37,28 @@ export async function readYourWritesStep(ctx: StoryContext): Promise<StepOutcome
   narrator.detail(`paused replay on ${REPLICAS.join(' and ')}: changes arrive but are not applied`);
   const [org] = await app.router.$primary.select({ id: organizations.id }).from(organizations).limit(1);
 
-  const created = await app.api.mutation<{ id: string }>('client.create', {
-    organizationId: org?.id,
-    name: 'Written just now',
-    externalRef: `ryw-${Date.now()}`,
-  });
-  const id = created.data?.id ?? '';
+  // One user session with the helper, and a plain client (no helper) to show what the lag does.
+  const session = createReadYourWrites({ fetch: app.api.fetch });
+  const api = createTRPCClient<AppRouter>({ links: [httpLink({ url: API_URL, ...session.link })] });
+  const plain = createTRPCClient<AppRouter>({ links: [httpLink({ url: API_URL, fetch: app.api.fetch })] });
+
+  let id = '';
+  let failure: string | undefined;
+  try {
+    const input = {
+      organizationId: org?.id ?? '',
+      name: 'Written just now',
+      externalRef: `ryw-${Date.now()}`,
+    };
+    id = (await api.client.create.mutate(input)).id;
+  } catch (error) {
+    failure = redactText(String(error));
+  }
+  const created = { ok: failure === undefined, token: await session.store.current() };
   narrator.detail(
-    `POST /trpc/client.create → ${created.status}, response header x-db-consistency: ${created.token}`,
+    failure === undefined
+      ? `POST /trpc/client.create → 200; the client helper kept its response header x-db-consistency: ${created.token}`
+      : `POST /trpc/client.create failed: ${failure}`,
   );
   await app.router.checkHealth();
   const lagBytes = Object.fromEntries(
@@ -53,19 +73,19 @@ export async function readYourWritesStep(ctx: StoryContext): Promise<StepOutcome
       .join(', ')}`,
   );
 
-  const read = async (token: string | undefined) => {
+  const read = async (client: typeof api) => {
     const before = servedReads(app.router);
-    const result = await app.api.query<{ id: string } | null>('client.byId', { id }, token);
+    const row = await client.client.byId.query({ id }).catch(() => null);
     const node = servingNode(before, servedReads(app.router), 'read');
-    return { node, sawWrite: result.ok && result.data?.id === id };
+    return { node, sawWrite: row?.id === id };
   };
-  const withoutToken = await read(undefined);
+  const withoutToken = await read(plain);
   narrator.detail(
-    `GET client.byId without the token → served by ${withoutToken.node}: ${withoutToken.sawWrite ? 'found' : 'null (not there yet)'}`,
+    `GET client.byId from a client without the helper → served by ${withoutToken.node}: ${withoutToken.sawWrite ? 'found' : 'null (not there yet)'}`,
   );
-  const withToken = await read(created.token);
+  const withToken = await read(api);
   narrator.detail(
-    `GET client.byId with the token header → served by ${withToken.node}: ${withToken.sawWrite ? 'found' : 'null'}`,
+    `GET client.byId from the helper's client (token header sent) → served by ${withToken.node}: ${withToken.sawWrite ? 'found' : 'null'}`,
   );
 
   await Promise.all(paused.map((r) => r.resumeReplay()));
@@ -76,22 +96,22 @@ export async function readYourWritesStep(ctx: StoryContext): Promise<StepOutcome
     },
     { timeoutMs: 15_000, intervalMs: 50 },
   );
-  const afterCatchUp = await read(created.token);
+  const afterCatchUp = await read(api);
   narrator.detail(
-    `replay resumed; GET client.byId with the same token → served by ${afterCatchUp.node}: ${afterCatchUp.sawWrite ? 'found' : 'null'}`,
+    `replay resumed; GET client.byId from the helper's client, same token → served by ${afterCatchUp.node}: ${afterCatchUp.sawWrite ? 'found' : 'null'}`,
   );
 
   const isReplica = (node: string | undefined) => node !== undefined && REPLICAS.includes(node);
   const claims: Claim[] = [
     claim(
       'ryw-stale-without-token',
-      'without the token, a lagging replica served the read and did not have the write (the lag is real)',
+      'without the token (a client without the helper), a lagging replica served the read and did not have the write (the lag is real)',
       created.ok && isReplica(withoutToken.node) && !withoutToken.sawWrite,
       `served by ${withoutToken.node}, saw the write: ${withoutToken.sawWrite}`,
     ),
     claim(
       'ryw-token-sees-write',
-      'with the token from the response header, the next request saw its write',
+      'with the client helper, which sent back the token of the mutation’s response, the next request saw its write',
       created.ok && withToken.sawWrite,
       `served by ${withToken.node}, saw the write: ${withToken.sawWrite}`,
     ),

@@ -12,9 +12,9 @@ export interface TrpcFetchHandlerOptions {
 }
 
 /**
- * The app over HTTP with standard `Request`/`Response` (Node 20+, Bun, Deno, edge runtimes). The token a mutation
- * produces comes back in the response header; send it with the next request. With `httpBatchStreamLink`,
- * response headers leave before the procedures finish: use `httpLink` or `httpBatchLink` for mutations.
+ * The app over HTTP with standard `Request`/`Response` (Node 20+, Bun, Deno, edge runtimes, a Next.js route
+ * handler). The token a mutation produces comes back in the response header; `@multidb/trpc/client` sends it with
+ * the next request (and refuses mutations over `httpBatchStreamLink`, whose headers leave before procedures end).
  */
 export function createTrpcFetchHandler(
   appRouter: AppRouter,
