@@ -90,7 +90,12 @@ export async function buildReport(input: {
       failovers: metrics?.failovers ?? 0,
       retries: metrics?.retries ?? 0,
       refusedWrites: metrics?.refusedWrites ?? 0,
-      consistency: metrics?.consistency ?? { constrainedReads: 0, invalidTokens: 0, tokensIssued: 0 },
+      consistency: metrics?.consistency ?? {
+        constrainedReads: 0,
+        invalidTokens: 0,
+        tokensAhead: 0,
+        tokensIssued: 0,
+      },
       nodes: Object.fromEntries(
         Object.entries(metrics?.nodes ?? {}).map(([name, n]) => [
           name,

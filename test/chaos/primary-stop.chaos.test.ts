@@ -62,12 +62,18 @@ it('primary stopped: writes fail fast with a typed error, reads keep being serve
   const untyped = outageFailures.filter((f) => !isPrimaryUnavailable(f.code));
   const slowestFailMs = Math.max(0, ...outageFailures.map((f) => f.ms));
   const readsDuringOutage = reads.latency.count('outage');
-  const servedDuringOutage = ['replica', 'dr', 'primary']
-    .map(
-      (node) =>
-        `${node} ${reads.served.filter((r) => r.node === node && r.at >= stoppedAt && r.at < restartAt).length}`,
-    )
-    .join(', ');
+  const servedBetween = (from: number, to: number) =>
+    ['replica', 'dr', 'primary']
+      .map(
+        (node) =>
+          `${node} ${reads.served.filter((r) => r.node === node && r.at >= from && r.at < to).length}`,
+      )
+      .join(', ');
+  const servedDuringOutage = servedBetween(stoppedAt, restartAt);
+  // The primary must not take the reads its replicas can serve while their receivers reconnect.
+  const servedAfterRestart = servedBetween(restartAt, Number.POSITIVE_INFINITY);
+  const primaryAfterRestart = reads.served.filter((r) => r.node === 'primary' && r.at >= restartAt).length;
+  const readsAfterRestart = reads.served.filter((r) => r.at >= restartAt).length;
 
   await recordScenario(
     {
@@ -83,7 +89,7 @@ it('primary stopped: writes fail fast with a typed error, reads keep being serve
           outageFailures.map((f) => f.ms),
           99,
         ),
-      )}); ${readsDuringOutage} reads during the outage (${servedDuringOutage}), read p99 ${ms(reads.latency.percentile(99, 'baseline'))} before / ${ms(reads.latency.percentile(99, 'outage'))} during; first write ${ms(resumeMs)} after the restart returned, primary healthy after ${ms(healthyMs)}; outbox ${drained ? `drained to the backup ${ms(drainedMs)} after the restart began` : `NOT drained ${ms(drainedMs)} after the restart began (drainer leads: ${app.writer.drainer?.isLeader}; last error: ${app.writer.metrics().lastError ?? 'none'})`}`,
+      )}); ${readsDuringOutage} reads during the outage (${servedDuringOutage}), ${readsAfterRestart} after the restart (${servedAfterRestart}), read p99 ${ms(reads.latency.percentile(99, 'baseline'))} before / ${ms(reads.latency.percentile(99, 'outage'))} during; first write ${ms(resumeMs)} after the restart returned, primary healthy after ${ms(healthyMs)}; outbox ${drained ? `drained to the backup ${ms(drainedMs)} after the restart began` : `NOT drained ${ms(drainedMs)} after the restart began (drainer leads: ${app.writer.drainer?.isLeader}; last error: ${app.writer.metrics().lastError ?? 'none'})`}`,
     },
     cluster.version,
   );
@@ -93,6 +99,7 @@ it('primary stopped: writes fail fast with a typed error, reads keep being serve
   expect(slowestFailMs).toBeLessThan(CONNECT_TIMEOUT_S * 1000);
   expect(countByCode(reads.failures)).toEqual({});
   expect(readsDuringOutage).toBeGreaterThan(0);
+  expect(primaryAfterRestart / Math.max(1, readsAfterRestart)).toBeLessThanOrEqual(0.05);
   expect(outageFailures.filter((f) => f.at + f.ms < stoppedAt)).toEqual([]);
   expect(drained).toBe(true);
   expectNoDrift(drift);

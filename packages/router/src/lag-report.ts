@@ -165,7 +165,10 @@ export class LagInspector {
     lagBytes: number | null;
     lagSeconds: number | null;
   }): string | null {
-    if (lag.state === 'disconnected') return 'WAL receiver not streaming: lag unknown';
+    if (lag.state === 'disconnected')
+      return lag.lagBytes === null
+        ? 'WAL receiver not streaming: lag unknown'
+        : `WAL receiver not streaming (replay ${lag.lagBytes} bytes behind the primary)`;
     if (lag.state === 'not-in-recovery') return 'not in recovery: not a replica';
     if (lag.lagBytes === null || lag.lagSeconds === null) return 'lag unknown';
     if (lag.lagBytes > this.#limits.maxBytes) return `lag ${lag.lagBytes} bytes > ${this.#limits.maxBytes}`;

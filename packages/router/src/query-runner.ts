@@ -99,7 +99,9 @@ export class RouterQueryRunner implements QueryRunner {
     const { planner, metrics } = this.#d;
     const warming = this.#d.warming();
     if (warming !== undefined) await warming;
-    const required = await this.#verified(this.#required(route));
+    let required = this.#required(route);
+    if (required !== undefined && required !== PRIMARY_ONLY && required > this.#d.primaryPosition.high)
+      required = await this.#verified(required);
     const node = planner.pick(intent, required);
     if (required !== undefined) metrics.constrainedReads++;
     else if (planner.isFailover(intent, node)) metrics.failovers++;
@@ -118,10 +120,8 @@ export class RouterQueryRunner implements QueryRunner {
    * `required`, unless it is ahead of anything the primary has written: such a token cannot come from a write,
    * so the read is routed as if it had none (counted), never sent to the primary on the forger's behalf.
    */
-  async #verified(required: bigint | undefined): Promise<bigint | undefined> {
-    if (required === undefined || required === PRIMARY_ONLY) return required;
-    const position = this.#d.primaryPosition;
-    if (required <= position.high || (await position.reached(required))) return required;
+  async #verified(required: bigint): Promise<bigint | undefined> {
+    if (await this.#d.primaryPosition.reached(required)) return required;
     this.#d.metrics.tokensAhead++;
     this.#d.metrics.invalidTokens++;
     const scope = this.#d.scopes.current();
