@@ -21,7 +21,7 @@ export interface CallerConsistency extends RequestConsistency {
  * ```
  */
 export function callerConsistency(token?: string | null): CallerConsistency {
-  // Kept as given (even malformed): the router then reads from the primary and counts an invalid token.
+  // Kept as given (even malformed): the router counts an invalid token and routes as if there were none.
   let current = token ?? undefined;
   return {
     get consistencyToken() {

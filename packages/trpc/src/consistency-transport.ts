@@ -52,7 +52,7 @@ export interface HeaderAccess {
 
 /**
  * The carrier for any server. The token is read as an opaque string: the router validates it and treats a
- * malformed or forged one as "read from the primary". Values longer than a token can be are dropped here.
+ * malformed or forged one as absent (counted). Values longer than a token can be are dropped here.
  * Several mutations of one batch share the response: a token older than the one already set is not written,
  * so the header (and the last cookie line) holds the newest.
  */

@@ -31,7 +31,7 @@ export type DbMiddleware<TSchema extends Record<string, unknown>> = <TContext, T
  * tRPC middleware: puts `db(intent)` on the context, runs the procedure in a read-your-writes scope seeded with
  * the token the client sent (`ctx.consistencyToken`), and after a successful mutation hands the new token to
  * `ctx.setConsistencyToken`, so the next request (or a background job) reads at least what this one wrote.
- * A malformed or forged token is never an error: that request reads from the primary.
+ * A malformed or forged token is never an error: the router counts it and routes as if there were none.
  *
  * ```ts
  * const dbProcedure = t.procedure.use(createDbMiddleware(router));
