@@ -105,8 +105,9 @@ export function capturedPrepare(
   const prepared = b.session.prepareQuery(
     query,
     undefined,
-    // Durable statements (two CTEs) cost more to plan than to run: prepared where the driver allows.
-    name ?? (context.mode === 'durable' ? reusableStatementName(b.session, query.sql) : undefined),
+    // The capture's extra RETURNING (and durable mode's two CTEs) cost more to plan than to run: prepared where
+    // the driver allows (postgres.js, unless `prepare: false`), once per connection and statement text.
+    name ?? reusableStatementName(b.session, query.sql),
     true,
     mapper as never,
     { type: kind, tables: extractUsedTable(meta.table) },
