@@ -1,5 +1,5 @@
 import { redactText } from '@multidb/config';
-import { checkDrift } from '../drift/check-drift.js';
+import { checkDrift } from '@multidb/sync';
 import { type CliIo, EXIT } from './cli-io.js';
 import { resolveDatabaseUrls } from './database-urls.js';
 import { DRIFT_USAGE, parseDriftArgs } from './drift-args.js';
@@ -8,7 +8,7 @@ import { formatDriftSummary } from './drift-summary.js';
 /** Exit codes of `pnpm drift`: 0 clean, 1 drift, 2 error. */
 export const DRIFT_EXIT = Object.freeze({ clean: 0, drift: 1, error: 2 });
 
-/** `pnpm drift`: returns the exit code. Everything printed is free of credentials. */
+/** `multidb drift` (`pnpm drift`): returns the exit code. Everything printed is free of credentials. */
 export async function runDriftCli(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseDriftArgs(argv);
   if (args.isOk() && args.value.help) {

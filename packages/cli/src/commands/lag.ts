@@ -7,8 +7,7 @@ import {
   MultiDbError,
   redactUrl,
 } from '@multidb/config';
-import { LagInspector, type LagReport, type LagTarget } from './lag-report.js';
-import { describeFailure } from './node-health.js';
+import { describeFailure, LagInspector, type LagReport, type LagTarget } from '@multidb/router';
 
 export interface LagCliIo {
   readonly stdout: { write(text: string): unknown };
@@ -23,7 +22,7 @@ export interface LagCliIo {
 /** 0: every replica within limits; 1: a node unreachable, a lag unknown or over a limit; 2: bad config or flags. */
 export type LagExitCode = 0 | 1 | 2;
 
-const USAGE = `usage: pnpm db:lag [--json] [--watch SECONDS] [--max-bytes N] [--max-seconds N] [--sample-ms N] [--timeout-ms N]
+const USAGE = `usage: multidb lag [--json] [--watch SECONDS] [--max-bytes N] [--max-seconds N] [--sample-ms N] [--timeout-ms N]
   Per-replica lag of the configured topology (DATABASE_URL, DATABASE_READ_REPLICA_<N>_URL, ..._DR_URL).
   Lag in seconds needs two samples: a single run samples twice, --sample-ms apart (default 1000).
   Exit codes: 0 ok, 1 a node unreachable or a lag unknown or over a limit, 2 bad configuration or flags.

@@ -1,5 +1,5 @@
+import { splitTableList } from '@multidb/sync';
 import { err, ok, type Result } from 'neverthrow';
-import { splitTableList } from '../sql/qualified-name.js';
 import { type UsageError, wholeNumberFlag } from './database-urls.js';
 import { parseFlags } from './parse-flags.js';
 
@@ -14,7 +14,7 @@ export interface DriftArgs {
   readonly help: boolean;
 }
 
-export const DRIFT_USAGE = `Usage: pnpm drift [options]
+export const DRIFT_USAGE = `Usage: multidb drift [options]   (pnpm drift in this repository)
 
 Compares the backup with the primary: schemas, then per table row counts and checksums per key range, narrowed
 down to the rows that are missing, extra or changed on the backup (rechecked after a short delay).

@@ -1,6 +1,5 @@
+import { DEFAULT_BATCH_SIZE, DEFAULT_COPY_CHUNK_ROWS, DEFAULT_LANES, splitTableList } from '@multidb/sync';
 import { err, ok, type Result } from 'neverthrow';
-import { splitTableList } from '../sql/qualified-name.js';
-import { DEFAULT_BATCH_SIZE, DEFAULT_COPY_CHUNK_ROWS, DEFAULT_LANES } from '../sync/sync-options.js';
 import { type UsageError, wholeNumberFlag } from './database-urls.js';
 import { parseFlags } from './parse-flags.js';
 
@@ -18,7 +17,7 @@ export interface SyncArgs {
   readonly help: boolean;
 }
 
-export const SYNC_USAGE = `Usage: pnpm sync:backup [options]
+export const SYNC_USAGE = `Usage: multidb sync [options]   (pnpm sync:backup in this repository)
 
 Copies every table from the primary to the backup (foreign-key order, idempotent upserts, resumable).
 

@@ -1,4 +1,4 @@
-import type { DriftReport } from '../drift/drift-types.js';
+import type { DriftReport } from '@multidb/sync';
 import { formatCount, formatMs, textTable } from './text-table.js';
 
 const SHOWN_ROWS = 20;

@@ -1,5 +1,5 @@
 import { redactText } from '@multidb/config';
-import { syncBackup } from '../sync/sync-backup.js';
+import { syncBackup } from '@multidb/sync';
 import { type CliIo, EXIT, wantsProgress } from './cli-io.js';
 import { resolveDatabaseUrls } from './database-urls.js';
 import { parseSyncArgs, SYNC_USAGE } from './sync-args.js';
@@ -15,7 +15,7 @@ const SETUP_EXIT: Readonly<Record<string, number>> = {
   IntrospectionFailed: EXIT.failure,
 };
 
-/** `pnpm sync:backup`: returns the exit code. Everything printed is free of credentials. */
+/** `multidb sync` (`pnpm sync:backup`): returns the exit code. Everything printed is free of credentials. */
 export async function runSyncCli(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseSyncArgs(argv);
   if (args.isOk() && args.value.help) {

@@ -1,4 +1,4 @@
-import type { SyncReport } from '../sync/sync-types.js';
+import type { SyncReport } from '@multidb/sync';
 import { formatCount, formatMs, textTable } from './text-table.js';
 
 /** The human summary: one line per table (rows, rows/s, time), then totals and every reason and warning. */

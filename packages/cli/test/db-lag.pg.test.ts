@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { LagReport, ReplicaLag } from '@multidb/router';
 import { type PgCluster, type PgNode, startPgCluster } from '@multidb/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { LagReport, ReplicaLag } from '../src/index.js';
 
 // `pnpm db:lag` against a real primary with two streaming replicas, run as a child process like an operator would.
 const PASSWORD = 'LagMarker-7d2f0a';
@@ -23,7 +23,7 @@ function dbLag(args: string[], topology: Record<string, string>): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       'npx',
-      ['tsx', 'scripts/db-lag.ts', ...args],
+      ['tsx', 'packages/cli/src/bin.ts', 'lag', ...args],
       { cwd: ROOT, env: { ...env, ...topology }, timeout: 60_000 },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;

@@ -1,5 +1,5 @@
+import type { SyncProgress } from '@multidb/sync';
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
-import type { SyncProgress } from '../sync/sync-types.js';
 
 /** One progress bar per table while it copies (cli-progress), on a terminal only. */
 export class SyncProgressBars {
