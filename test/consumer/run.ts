@@ -129,7 +129,7 @@ try {
     `   installed in ${((performance.now() - installStarted) / 1000).toFixed(1)} s; node_modules ${((await duBytes(join(app, 'node_modules'))) / 1e6).toFixed(1)} MB`,
   );
 
-  step('(e) exactly one drizzle-orm, no postgres.js, no cli-progress outside @multidb/cli');
+  step('(e) exactly one drizzle-orm; optional peers not installed');
   const found = await sh(
     'find',
     [
