@@ -81,11 +81,13 @@ try {
   for (const tarball of tarballs) {
     const listing = await must('tar', ['-tzf', tarball], ROOT);
     const files = listing.split('\n').filter(Boolean);
-    const stray = files.filter((f) => !/^package\/(dist\/|README\.md$|LICENSE$|package\.json$)/.test(f));
+    const stray = files.filter(
+      (f) => !/^package\/(dist\/|README\.md$|LICENSE$|CHANGELOG\.md$|package\.json$)/.test(f),
+    );
     const ts = files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
     check(
       stray.length === 0 && ts.length === 0,
-      `${tarball.split('/').pop()}: ${files.length} files, only dist + README + LICENSE${stray.length ? ` (stray: ${stray.join(', ')})` : ''}`,
+      `${tarball.split('/').pop()}: ${files.length} files, only dist + README + LICENSE + CHANGELOG${stray.length ? ` (stray: ${stray.join(', ')})` : ''}`,
     );
   }
 
