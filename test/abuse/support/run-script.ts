@@ -1,14 +1,17 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-/** The `multidb` command behind each former root script (the CLI lives in packages/cli). */
-const COMMANDS: Readonly<Record<string, string>> = {
-  'sync-backup.ts': 'sync',
-  'drift.ts': 'drift',
-  'db-lag.ts': 'lag',
-  'db-migrate.ts': 'migrate',
+/** The `multidb` command behind each former root script (the CLI lives in packages/cli); other scripts run as they are. */
+const COMMANDS: Readonly<Record<string, readonly string[]>> = {
+  'sync-backup.ts': ['sync'],
+  'drift.ts': ['drift'],
+  'db-lag.ts': ['lag'],
+  'db-migrate.ts': ['migrate', '--layout', 'packages/example-app/src/layout.ts'],
 };
-const cliArgs = (script: string): string[] => ['packages/cli/src/bin.ts', COMMANDS[script] ?? script];
+const cliArgs = (script: string): string[] => {
+  const command = COMMANDS[script];
+  return command === undefined ? [`scripts/${script}`] : ['packages/cli/src/bin.ts', ...command];
+};
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
