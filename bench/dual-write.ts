@@ -6,7 +6,8 @@
  * `npx tsx bench/dual-write.ts` — writes bench/results/dual-write.md.
  */
 import { PGlite } from '@electric-sql/pglite';
-import { type AnyPgDatabase, connect, type DbHandle, fromPglite } from '@multidb/config';
+import { type AnyPgDatabase, connect, type DbHandle } from '@multidb/config';
+import { fromPglite } from '@multidb/config/pglite';
 import { createDualWriter, type DualWriter, ensureOutbox, OutboxDrainer } from '@multidb/dual-write';
 import { pgBinariesAvailable, startPgCluster } from '@multidb/testing';
 import { sql } from 'drizzle-orm';

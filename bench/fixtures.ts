@@ -4,7 +4,8 @@
  */
 import { PGlite } from '@electric-sql/pglite';
 import { seedSampleData, splitLayout } from '@multidb/example-app';
-import { migrate, splitClientsFromPglite } from '@multidb/split-schema';
+import { migrate } from '@multidb/split-schema';
+import { splitClientsFromPglite } from '@multidb/split-schema/pglite';
 import { closeSharedPgliteTemplates, resetDatabase } from '@multidb/testing';
 import { openExampleFixture } from '../test/split/example-fixtures.js';
 import { fmt, machine, measure, type Ratio, timeMs, writeResults } from './lib/bench-kit.js';

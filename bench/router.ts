@@ -4,7 +4,8 @@
  * `npx tsx bench/router.ts` — writes bench/results/router.md.
  */
 import { PGlite } from '@electric-sql/pglite';
-import { connect, type DbHandle, fromPglite } from '@multidb/config';
+import { connect, type DbHandle } from '@multidb/config';
+import { fromPglite } from '@multidb/config/pglite';
 import { createDbRouter, type DbRouter, type ReplicaSpec } from '@multidb/router';
 import { createMirrorReplica, pgBinariesAvailable, startPgCluster } from '@multidb/testing';
 import { entityKind, eq, type Query } from 'drizzle-orm';

@@ -7,13 +7,8 @@ import {
   type PrimarySchema,
   primarySchema,
 } from '@multidb/example-app';
-import {
-  createDbRouter,
-  createHealthHandler,
-  type DbRouter,
-  type PrometheusExposition,
-  prometheusMetrics,
-} from '@multidb/router';
+import { createDbRouter, createHealthHandler, type DbRouter } from '@multidb/router';
+import { type PrometheusExposition, prometheusMetrics } from '@multidb/router/prometheus';
 import { AppClient } from './app-client.js';
 import type { DemoEnvironment } from './environment.js';
 

@@ -1,8 +1,10 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import { type DbHandle, fromPglite } from '@multidb/config';
+import type { DbHandle } from '@multidb/config';
+import { fromPglite } from '@multidb/config/pglite';
 import { type PrimarySchema, primarySchema, splitLayout } from '@multidb/example-app';
-import { migrate, splitClientsFromPglite } from '@multidb/split-schema';
+import { migrate } from '@multidb/split-schema';
+import { splitClientsFromPglite } from '@multidb/split-schema/pglite';
 import { createLaggingReplica, type LaggingReplica, ReplicaSwitch } from '@multidb/testing';
 import type { DemoClients, DemoEnvironment, DemoReplica } from './environment.js';
 import { REPLICA_LAYOUT, type ReplicaLayout, replicaRole } from './replica-layout.js';

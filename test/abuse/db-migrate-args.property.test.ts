@@ -1,7 +1,8 @@
+import { runMigrateCli } from '@multidb/cli';
+import { splitLayout } from '@multidb/example-app';
 import { type ConnectionCounter, startConnectionCounter } from '@multidb/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runDbMigrate } from '../../scripts/db-migrate.js';
 
 // `pnpm db:migrate` / `db:migrate:status` with random and hostile argv. The databases point at a local port that
 // counts connection attempts and resets them: a rejected command line must not even connect.
@@ -23,8 +24,9 @@ afterAll(() => counter?.close());
 async function run(argv: string[]) {
   let out = '';
   let err = '';
-  const code = await runDbMigrate(argv, {
+  const code = await runMigrateCli(argv, {
     env,
+    layout: splitLayout,
     out: (t) => {
       out += t;
     },

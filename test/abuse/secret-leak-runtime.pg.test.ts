@@ -1,6 +1,7 @@
 import { connect, type DbHandle, describeError, loadConfig, MultiDbError } from '@multidb/config';
 import { createDualWriter } from '@multidb/dual-write';
-import { createDbRouter, createHealthHandler, type DbRouter, prometheusMetrics } from '@multidb/router';
+import { createDbRouter, createHealthHandler, type DbRouter } from '@multidb/router';
+import { prometheusMetrics } from '@multidb/router/prometheus';
 import { checkDrift, createDriftHealthHandler, syncBackup } from '@multidb/sync';
 import { type PgCluster, startPgCluster } from '@multidb/testing';
 import { sql } from 'drizzle-orm';

@@ -1,5 +1,6 @@
 import type { PGlite } from '@electric-sql/pglite';
-import { type DbHandle, fromPglite } from '@multidb/config';
+import type { DbHandle } from '@multidb/config';
+import { fromPglite } from '@multidb/config/pglite';
 import { createDualWriter, type DualWriter } from '@multidb/dual-write';
 import {
   clients,
@@ -10,7 +11,8 @@ import {
   splitLayout,
 } from '@multidb/example-app';
 import { createDbRouter, type DbRouter } from '@multidb/router';
-import { migrate, splitClientsFromPglite } from '@multidb/split-schema';
+import { migrate } from '@multidb/split-schema';
+import { splitClientsFromPglite } from '@multidb/split-schema/pglite';
 import { checkDrift } from '@multidb/sync';
 import { type PgliteTemplate, ReplicaSwitch, sharedPgliteTemplate } from '@multidb/testing';
 import { asc } from 'drizzle-orm';

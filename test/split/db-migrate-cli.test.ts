@@ -2,8 +2,9 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type MigrateCliIo, runMigrateCli } from '@multidb/cli';
+import { splitLayout } from '@multidb/example-app';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type CliIo, runDbMigrate } from '../../scripts/db-migrate.js';
 import { REPO_ROOT } from './drizzle-kit-migrate.js';
 
 const root = mkdtempSync(join(tmpdir(), 'multidb-cli-'));
@@ -12,8 +13,8 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 async function run(argv: string[], env: Record<string, string>) {
   const out: string[] = [];
   const err: string[] = [];
-  const io: CliIo = { env, out: (t) => out.push(t), err: (t) => err.push(t) };
-  const code = await runDbMigrate(argv, io);
+  const io: MigrateCliIo = { env, layout: splitLayout, out: (t) => out.push(t), err: (t) => err.push(t) };
+  const code = await runMigrateCli(argv, io);
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
@@ -83,7 +84,13 @@ describe('db-migrate CLI', () => {
       new Promise<{ code: number; stdout: string }>((resolve) => {
         execFile(
           join(REPO_ROOT, 'node_modules', '.bin', 'tsx'),
-          [join(REPO_ROOT, 'scripts', 'db-migrate.ts'), ...args],
+          [
+            join(REPO_ROOT, 'packages', 'cli', 'src', 'bin.ts'),
+            'migrate',
+            ...args,
+            '--layout',
+            join(REPO_ROOT, 'packages', 'example-app', 'src', 'layout.ts'),
+          ],
           { cwd, env, timeout: 60_000 },
           (error, stdout) => resolve({ code: error ? Number(error.code) : 0, stdout }),
         );

@@ -1,5 +1,6 @@
 import { splitLayout } from '@multidb/example-app';
-import { migrate, type SplitClients, splitClientsFromPglite } from '@multidb/split-schema';
+import { migrate, type SplitClients } from '@multidb/split-schema';
+import { splitClientsFromPglite } from '@multidb/split-schema/pglite';
 import { type PgliteTemplate, sharedPgliteTemplate } from '@multidb/testing';
 
 export type ExampleClients = SplitClients<typeof splitLayout.primary.schema, typeof splitLayout.data.schema>;

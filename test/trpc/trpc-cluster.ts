@@ -1,7 +1,8 @@
 import { connect, type DbHandle } from '@multidb/config';
 import { type PrimarySchema, primarySchema, splitLayout } from '@multidb/example-app';
 import { createDbRouter, type DbRouter } from '@multidb/router';
-import { migrate, splitClientsFromPglite } from '@multidb/split-schema';
+import { migrate } from '@multidb/split-schema';
+import { splitClientsFromPglite } from '@multidb/split-schema/pglite';
 import { createLaggingReplica, type LaggingReplica } from '@multidb/testing';
 
 export interface TrpcCluster {

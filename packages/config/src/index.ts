@@ -1,6 +1,7 @@
-export { type ConnectOptions, connect, type DbHandle, type DriverKind, fromPglite } from './connect.js';
+export { connect } from './connect.js';
 export { describeError, innermostErrorCode, MultiDbError } from './errors.js';
 export { type AnyPgDatabase, executeRows, normaliseRows } from './execute-rows.js';
+export type { ConnectOptions, DbHandle, DriverKind, PostgresDriverOptions } from './handle.js';
 export {
   type ConfigError,
   type ConfigIssue,
@@ -8,6 +9,7 @@ export {
   DEFAULT_PRIMARY_URL,
   loadConfig,
 } from './load-config.js';
+export type { DriverPackage } from './load-driver.js';
 export { type ParsedUrl, parseDatabaseUrl, type UrlError } from './parse-url.js';
 export { redactSecrets, redactText, redactUrl } from './redact.js';
 export { quoteIdentifier, quoteLiteral } from './sql-quote.js';

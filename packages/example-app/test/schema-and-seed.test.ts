@@ -1,5 +1,6 @@
 import { executeRows } from '@multidb/config';
-import { migrate, splitClientsFromPglite } from '@multidb/split-schema';
+import { migrate } from '@multidb/split-schema';
+import { splitClientsFromPglite } from '@multidb/split-schema/pglite';
 import {
   createPgliteFixture,
   createPgliteTemplate,

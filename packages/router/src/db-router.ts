@@ -24,6 +24,7 @@ import { RouterNode } from './router-node.js';
 import {
   type Clock,
   type DbRouterOptions,
+  ROUTER_CLOSE_TIMEOUT_SECONDS,
   type SettledLagOptions,
   systemClock,
   type WriteClientWrapper,
@@ -65,6 +66,7 @@ export class MultiDbRouter<TSchema extends Record<string, unknown> = Record<stri
     const maxBackoff = settled.health.intervalMs / 1000;
     const connectOptions = {
       ...options.connect,
+      closeTimeout: options.connect?.closeTimeout ?? ROUTER_CLOSE_TIMEOUT_SECONDS,
       schema: options.schema as Record<string, unknown> | undefined,
       postgres: { backoff: (retries: number) => Math.min(0.05 * 2 ** retries, maxBackoff) },
     };

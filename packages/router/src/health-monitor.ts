@@ -144,23 +144,30 @@ export class HealthMonitor {
     }
   }
 
-  /** A probe that is still running from an earlier round counts as failed; it is never stacked. */
+  /**
+   * A probe that is still running from an earlier round counts as failed; it is never stacked. The timeout starts
+   * once the node is open: opening a URL node (importing its driver on first use, starting PGlite) is bounded by
+   * the connection's own timeouts, not by the probe's.
+   */
   #withTimeout(node: RouterNode): Promise<ReplicationSample> {
     if (this.#inFlight.has(node)) return Promise.reject(STILL_RUNNING);
-    const probe = Promise.resolve().then(() => node.positionSource.sample());
+    const opened = Promise.resolve().then(() => node.database());
+    const probe = opened.then(() => node.positionSource.sample());
     this.#inFlight.set(node, probe);
     probe.then(
       () => this.#inFlight.delete(node),
       () => this.#inFlight.delete(node),
     );
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        const ms = this.#options.timeoutMs;
-        reject(Object.assign(new Error(`probe timed out after ${ms} ms`), { code: 'PROBE_TIMEOUT' }));
-      }, this.#options.timeoutMs);
-      timer.unref();
+    return opened.then(() => {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          const ms = this.#options.timeoutMs;
+          reject(Object.assign(new Error(`probe timed out after ${ms} ms`), { code: 'PROBE_TIMEOUT' }));
+        }, this.#options.timeoutMs);
+        timer.unref();
+      });
+      return Promise.race([probe, timeout]).finally(() => clearTimeout(timer));
     });
-    return Promise.race([probe, timeout]).finally(() => clearTimeout(timer));
   }
 }

@@ -26,7 +26,6 @@ export {
   servingStatus,
 } from './health-handler.js';
 export { formatLsn, type HealthStatus, type NodeHealthStatus } from './health-status.js';
-export { formatReport, type LagCliIo, type LagExitCode, runLagCli } from './lag-cli.js';
 export {
   LagInspector,
   type LagLimits,
@@ -42,15 +41,9 @@ export {
   type RouterSettings,
   routerOptionsFromTopology,
 } from './lazy-db-router.js';
-export { type HysteresisOptions, NodeHealth } from './node-health.js';
+export { describeFailure, type HysteresisOptions, NodeHealth } from './node-health.js';
 export type { NodeInfo, NodeRole } from './node-info.js';
 export { type PositionSource, type ReplicationSample, sqlPositionSource } from './position-source.js';
-export {
-  type MetricsSource,
-  type PrometheusExposition,
-  type PrometheusOptions,
-  prometheusMetrics,
-} from './prometheus.js';
 export { RoutedDatabase } from './routed-database.js';
 export type { NodeMetrics, RouteKey, RouterMetricsSnapshot } from './router-metrics.js';
 export type {

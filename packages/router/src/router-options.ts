@@ -81,8 +81,17 @@ export interface DbRouterOptions<TSchema extends Record<string, unknown> = Recor
    * `wrapWriteClients: (db) => withBackup(db, { writer })` — share one writer, as this runs three times.
    */
   readonly wrapWriteClients?: WriteClientWrapper;
-  /** Options for nodes the router opens from URLs. */
-  readonly connect?: { readonly max?: number; readonly connectTimeout?: number; readonly logger?: boolean };
+  /**
+   * Options for nodes the router opens from URLs. `closeTimeout`: seconds `close()` lets running queries finish
+   * before it ends each node's connections (default 1; `connect()`'s own default is 5). A connection left hanging
+   * by a node restart then holds `close()` for at most that long.
+   */
+  readonly connect?: {
+    readonly max?: number;
+    readonly connectTimeout?: number;
+    readonly logger?: boolean;
+    readonly closeTimeout?: number;
+  };
 }
 
 export interface SettledHealthOptions {
@@ -98,5 +107,8 @@ export interface SettledLagOptions {
   readonly maxSeconds: number;
   readonly staleReadsWhenPrimaryDown: boolean;
 }
+
+/** Seconds `close()` waits for running queries on nodes the router opened from URLs. */
+export const ROUTER_CLOSE_TIMEOUT_SECONDS = 1;
 
 export const systemClock: Clock = Object.freeze({ now: () => performance.timeOrigin + performance.now() });

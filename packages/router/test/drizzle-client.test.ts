@@ -1,5 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
-import { executeRows, fromPglite, MultiDbError } from '@multidb/config';
+import { executeRows, MultiDbError } from '@multidb/config';
+import { fromPglite } from '@multidb/config/pglite';
 import { createMirrorReplica, type MirrorReplica } from '@multidb/testing';
 import { eq, is, sql } from 'drizzle-orm';
 import { Cache, type MutationOption } from 'drizzle-orm/cache/core';

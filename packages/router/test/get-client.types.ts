@@ -1,6 +1,6 @@
 // Type tests, checked by `tsc -p packages/router/tsconfig.json` (not run by vitest).
 import type { PGlite } from '@electric-sql/pglite';
-import { fromPglite } from '@multidb/config';
+import { fromPglite } from '@multidb/config/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle } from 'drizzle-orm/pglite';
 import { expectTypeOf } from 'vitest';

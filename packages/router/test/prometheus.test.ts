@@ -2,7 +2,8 @@ import { createRequire } from 'node:module';
 import { MultiDbError } from '@multidb/config';
 import { Registry } from 'prom-client';
 import { describe, expect, test } from 'vitest';
-import { createDbRouter, type DbRouter, prometheusMetrics } from '../src/index.js';
+import { createDbRouter, type DbRouter } from '../src/index.js';
+import { prometheusMetrics } from '../src/prometheus-index.js';
 import { useInMemoryCluster } from './support/in-memory-cluster.js';
 import { type TestSchema, users } from './support/test-schema.js';
 

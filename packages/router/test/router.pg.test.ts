@@ -212,4 +212,53 @@ describe('real PostgreSQL', () => {
     expect(JSON.stringify(router.getMetrics())).not.toContain(PASSWORD);
     expect(router.getHealthStatus().nodes.every((n) => n.url?.includes(':***@'))).toBe(true);
   });
+  test('close() is bounded after a replica restart under load, even with a query still running', async () => {
+    const own = createDbRouter({
+      primary: cluster.primary.url,
+      replicas: [
+        { name: 'r0', db: r0.url },
+        { name: 'r1', db: r1.url },
+      ],
+      schema,
+      health: { intervalMs: 200, timeoutMs: 1000, failuresToDown: 2, successesToUp: 2 },
+      lag: { maxBytes: 64 * 1024, maxSeconds: Number.POSITIVE_INFINITY },
+      connect: { max: 4, connectTimeout: 2 },
+    });
+    await own.checkHealth();
+    let running = true;
+    let reads = 0;
+    const worker = async () => {
+      while (running) {
+        await own
+          .getClient('read')
+          .select()
+          .from(notes)
+          .limit(1)
+          .then(
+            () => reads++,
+            // A closed router refuses at once: without a pause this loop would starve the timers close() needs.
+            () => new Promise((resolve) => setTimeout(resolve, 5)),
+          );
+      }
+    };
+    const workers = Array.from({ length: 4 }, worker);
+    await vi.waitFor(() => expect(reads).toBeGreaterThan(20));
+    await r1.stop();
+    await r1.start();
+    const before = reads;
+    await vi.waitFor(() => expect(reads).toBeGreaterThan(before + 20), { timeout: 20_000 });
+    // A query that would run for a minute: close() ends it after the router's close timeout (1 s), not 5 s or 60.
+    const sleeping = executeRows(own.getClient('analytics'), sql`select pg_sleep(60)`).catch(
+      (e: unknown) => e,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const started = performance.now();
+    await own.close();
+    const elapsedMs = performance.now() - started;
+    running = false;
+    await Promise.all(workers);
+    expect(await sleeping).toBeInstanceOf(Error);
+    expect(elapsedMs).toBeLessThan(2500);
+    await vi.waitFor(() => expect(status('r1').healthy).toBe(true), { timeout: 20_000 });
+  });
 });

@@ -32,7 +32,6 @@ export {
   type SplitClientOptions,
   type SplitClients,
   type SplitTarget,
-  splitClientsFromPglite,
 } from './split-clients.js';
 export type { MigrationsConfig, SplitSchemaDeclaration, SplitSideDeclaration } from './split-declaration.js';
 export {

@@ -1,10 +1,8 @@
 import { resolve } from 'node:path';
-import type { PGlite } from '@electric-sql/pglite';
 import {
   type ConnectOptions,
   connect,
   type DbHandle,
-  fromPglite,
   MultiDbError,
   parseDatabaseUrl,
   redactUrl,
@@ -58,29 +56,6 @@ export async function openSplitClients<TPrimary extends AnySchema, TData extends
   }
 }
 
-/**
- * Clients over PGlite instances the caller already has (test fixtures). Without `data` (or with the same
- * instance) the layout is not split. The clients close the instances unless `ownsClients` is false.
- */
-export function splitClientsFromPglite<TPrimary extends AnySchema, TData extends AnySchema>(
-  layout: SplitLayout<TPrimary, TData>,
-  instances: { readonly primary: PGlite; readonly data?: PGlite },
-  options: { readonly ownsClients?: boolean; readonly logger?: boolean } = {},
-): SplitClients<TPrimary, TData> {
-  const common = { ownsClient: options.ownsClients ?? true, logger: options.logger ?? false };
-  if (instances.data === undefined || instances.data === instances.primary) {
-    const single = fromPglite(instances.primary, { ...common, schema: layout.schema, name: 'memory' });
-    return makeSplitClients(layout, false, single, single);
-  }
-  const primary = fromPglite(instances.primary, {
-    ...common,
-    schema: layout.primary.schema,
-    name: 'primary',
-  });
-  const data = fromPglite(instances.data, { ...common, schema: layout.data.schema, name: 'data' });
-  return makeSplitClients(layout, true, primary, data);
-}
-
 function checkedDataUrl(target: SplitTarget): string {
   const dataUrl = target.dataUrl;
   if (dataUrl === undefined) {
@@ -106,7 +81,8 @@ function checkedDataUrl(target: SplitTarget): string {
   return dataUrl;
 }
 
-function makeSplitClients<TPrimary extends AnySchema, TData extends AnySchema>(
+/** Freezes the pair; `handle(name)` and `close()` treat one shared handle as one. */
+export function makeSplitClients<TPrimary extends AnySchema, TData extends AnySchema>(
   layout: SplitLayout<TPrimary, TData>,
   splitMode: boolean,
   primary: DbHandle<AnySchema>,

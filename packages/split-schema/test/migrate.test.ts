@@ -1,13 +1,8 @@
 import { executeRows } from '@multidb/config';
 import { createPgliteTemplate, type PgliteTemplate } from '@multidb/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  hashMigration,
-  migrate,
-  migrationStatus,
-  readMigrationFolder,
-  splitClientsFromPglite,
-} from '../src/index.js';
+import { hashMigration, migrate, migrationStatus, readMigrationFolder } from '../src/index.js';
+import { splitClientsFromPglite } from '../src/pglite-index.js';
 import { cloneClients, initSql, tablesIn, userSchemas } from './support.js';
 
 let empty: PgliteTemplate;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type AnyPgDatabase, executeRows } from '@multidb/config';
 import type { PgliteTemplate } from '@multidb/testing';
 import type { DatabaseName } from '../src/index.js';
-import { splitClientsFromPglite } from '../src/index.js';
+import { splitClientsFromPglite } from '../src/pglite-index.js';
 import { testLayout } from './fixtures/test-layout.js';
 
 /** Clients over fresh clones of an empty template: one database, or two when `split`. */

@@ -11,9 +11,6 @@ export { type CopyStep, dependencyOrder } from './catalog/dependency-order.js';
 export { introspect } from './catalog/introspect.js';
 export { isBookkeepingSchema, type SchemaFilter } from './catalog/schema-filter.js';
 export type { TableSelectionError } from './catalog/select-tables.js';
-export { type CliIo, EXIT } from './cli/cli-io.js';
-export { DRIFT_EXIT, runDriftCli } from './cli/drift-cli.js';
-export { runSyncCli } from './cli/sync-cli.js';
 export { checkDrift } from './drift/check-drift.js';
 export type {
   DriftError,

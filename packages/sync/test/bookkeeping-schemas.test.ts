@@ -1,5 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
-import { type DbHandle, fromPglite } from '@multidb/config';
+import type { DbHandle } from '@multidb/config';
+import { fromPglite } from '@multidb/config/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkDrift, isBookkeepingSchema, syncBackup } from '../src/index.js';
 

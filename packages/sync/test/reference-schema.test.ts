@@ -1,6 +1,8 @@
-import { type DbHandle, fromPglite } from '@multidb/config';
+import type { DbHandle } from '@multidb/config';
+import { fromPglite } from '@multidb/config/pglite';
 import { seedSampleData, splitLayout } from '@multidb/example-app';
-import { migrate, splitClientsFromPglite } from '@multidb/split-schema';
+import { migrate } from '@multidb/split-schema';
+import { splitClientsFromPglite } from '@multidb/split-schema/pglite';
 import { createPgliteTemplate, type PgliteTemplate } from '@multidb/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkDrift, introspect, resolveEndpoint, syncBackup } from '../src/index.js';

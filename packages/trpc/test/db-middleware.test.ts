@@ -1,5 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
-import { fromPglite } from '@multidb/config';
+import { fromPglite } from '@multidb/config/pglite';
 import { createDbRouter, type DbRouter } from '@multidb/router';
 import { createLaggingReplica, type LaggingReplica } from '@multidb/testing';
 import { initTRPC, TRPCError } from '@trpc/server';

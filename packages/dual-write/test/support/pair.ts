@@ -1,5 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
-import { connect, type DbHandle, fromPglite } from '@multidb/config';
+import { connect, type DbHandle } from '@multidb/config';
+import { fromPglite } from '@multidb/config/pglite';
 import { createDualWriter, type DualWriter, ensureOutbox } from '../../src/index.js';
 import { BACKUP_TRUNCATE, DDL, schema, TRUNCATE } from './schema.js';
 

@@ -1,5 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
-import { type AnyPgDatabase, type DbHandle, fromPglite } from '@multidb/config';
+import type { AnyPgDatabase, DbHandle } from '@multidb/config';
+import { fromPglite } from '@multidb/config/pglite';
 import { createLaggingReplica, type LaggingReplica, ReplicaSwitch } from '@multidb/testing';
 import type { Logger } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';

@@ -1,5 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
-import { type DbHandle, fromPglite } from '@multidb/config';
+import type { DbHandle } from '@multidb/config';
+import { fromPglite } from '@multidb/config/pglite';
 import { SCHEMA_DDL, seedSql } from './test-schema.js';
 
 export interface PglitePair {

@@ -1,6 +1,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
+/** The `multidb` command behind each former root script (the CLI lives in packages/cli). */
+const COMMANDS: Readonly<Record<string, string>> = {
+  'sync-backup.ts': 'sync',
+  'drift.ts': 'drift',
+  'db-lag.ts': 'lag',
+  'db-migrate.ts': 'migrate',
+};
+const cliArgs = (script: string): string[] => ['packages/cli/src/bin.ts', COMMANDS[script] ?? script];
+
 export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
 export interface CliRun {
@@ -9,7 +18,7 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** Starts `npx tsx scripts/<script>` in its own process group (so a kill reaches tsx's child too). */
+/** Starts `npx tsx packages/cli/src/bin.ts <command>` in its own process group (so a kill reaches tsx's child too). */
 export function startCli(
   script: string,
   args: readonly string[],
@@ -18,7 +27,7 @@ export function startCli(
   child: ChildProcess;
   done: Promise<CliRun>;
 } {
-  const child = spawn('npx', ['tsx', `scripts/${script}`, ...args], {
+  const child = spawn('npx', ['tsx', ...cliArgs(script), ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, CI: 'true', ...env },
     detached: true,

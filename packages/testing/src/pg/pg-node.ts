@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import postgres from 'postgres';
+import type postgres from 'postgres';
 import { exitCleanup } from './exit-cleanup.js';
 import { pgBinary } from './pg-binaries.js';
 import { runAsPostgres } from './run-as-postgres.js';
@@ -117,7 +117,9 @@ class LocalPgNode implements PgNode {
   }
 
   async #withConnection<T>(use: (sql: postgres.Sql) => Promise<T>): Promise<T> {
-    const sql = postgres(this.url, { max: 1, connect_timeout: 5, onnotice: () => {} });
+    // postgres.js is an optional peer dependency, loaded only when a cluster is used.
+    const { default: connectPostgres } = await import('postgres');
+    const sql = connectPostgres(this.url, { max: 1, connect_timeout: 5, onnotice: () => {} });
     try {
       return await use(sql);
     } finally {

@@ -1,5 +1,6 @@
 import type { PGlite } from '@electric-sql/pglite';
-import { type DbHandle, fromPglite } from '@multidb/config';
+import type { DbHandle } from '@multidb/config';
+import { fromPglite } from '@multidb/config/pglite';
 import type { PgliteTemplate } from './pglite-template.js';
 import { resetDatabase } from './reset-database.js';
 

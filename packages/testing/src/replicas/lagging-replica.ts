@@ -1,5 +1,6 @@
 import type { PGlite } from '@electric-sql/pglite';
-import { type DbHandle, fromPglite } from '@multidb/config';
+import type { DbHandle } from '@multidb/config';
+import { fromPglite } from '@multidb/config/pglite';
 import type { Logger } from 'drizzle-orm';
 import { ChangeApplier } from './change-apply.js';
 import { CAPTURE_SCHEMA, type CapturedBatch, ChangeCapture } from './change-capture.js';

@@ -1,5 +1,6 @@
 import type { PGlite } from '@electric-sql/pglite';
-import { type DbHandle, fromPglite } from '@multidb/config';
+import type { DbHandle } from '@multidb/config';
+import { fromPglite } from '@multidb/config/pglite';
 import type { Logger } from 'drizzle-orm';
 import { primaryInsertPosition, type ReplicaPositionSource } from './replica-position.js';
 import { ReplicaSwitch } from './replica-switch.js';

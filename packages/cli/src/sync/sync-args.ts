@@ -1,0 +1,89 @@
+import { DEFAULT_BATCH_SIZE, DEFAULT_COPY_CHUNK_ROWS, DEFAULT_LANES, splitTableList } from '@multidb/sync';
+import { err, ok, type Result } from 'neverthrow';
+import { type UsageError, wholeNumberFlag } from './database-urls.js';
+import { parseFlags } from './parse-flags.js';
+
+export interface SyncArgs {
+  readonly source: string | undefined;
+  readonly target: string | undefined;
+  readonly tables: string[] | undefined;
+  readonly batchSize: number;
+  readonly chunkRows: number;
+  readonly lanes: number;
+  readonly dryRun: boolean;
+  readonly json: boolean;
+  readonly restart: boolean;
+  readonly noCopy: boolean;
+  readonly help: boolean;
+}
+
+export const SYNC_USAGE = `Usage: multidb sync [options]   (pnpm sync:backup in this repository)
+
+Copies every table from the primary to the backup (foreign-key order, idempotent upserts, resumable).
+
+  --source <url>        primary (default: SUPABASE_DATABASE_URL / PRIMARY_DATABASE_URL / DATABASE_URL / embedded)
+  --target <url>        backup (default: BACKUP_DATABASE_URL / REPLIT_DATABASE_URL)
+  --tables <list>       comma-separated table or schema.table names ("double quote" odd names)
+  --batch-size <n>      rows per page and upsert transaction on the row path (default ${DEFAULT_BATCH_SIZE})
+  --chunk-rows <n>      rows per COPY chunk between real Postgres servers (default ${DEFAULT_COPY_CHUNK_ROWS})
+  --lanes <n>           key slices of one table copied at once on the COPY path (default ${DEFAULT_LANES})
+  --no-copy             always use row batches, even between real Postgres servers
+  --restart             ignore checkpoints of an unfinished run and copy everything again
+  --dry-run             show the plan; write nothing
+  --json                print the report as JSON (no progress bars)
+  --help                this text
+
+Exit codes: 0 done, 1 a table failed or the run was interrupted, 2 bad arguments or configuration.
+`;
+
+const MAX_ROWS = 10_000_000;
+
+export function parseSyncArgs(argv: readonly string[]): Result<SyncArgs, UsageError> {
+  const parsed = parseFlags(argv, {
+    source: { type: 'string' },
+    target: { type: 'string' },
+    tables: { type: 'string' },
+    'batch-size': { type: 'string' },
+    'chunk-rows': { type: 'string' },
+    lanes: { type: 'string' },
+    'no-copy': { type: 'boolean' },
+    restart: { type: 'boolean' },
+    'dry-run': { type: 'boolean' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (parsed.isErr()) return err(parsed.error);
+  const values = parsed.value;
+  const batchSize = wholeNumberFlag(
+    'batch-size',
+    values['batch-size'] as string | undefined,
+    DEFAULT_BATCH_SIZE,
+    MAX_ROWS,
+  );
+  if (batchSize.isErr()) return err(batchSize.error);
+  const chunkRows = wholeNumberFlag(
+    'chunk-rows',
+    values['chunk-rows'] as string | undefined,
+    DEFAULT_COPY_CHUNK_ROWS,
+    MAX_ROWS,
+  );
+  if (chunkRows.isErr()) return err(chunkRows.error);
+  const lanes = wholeNumberFlag('lanes', values.lanes as string | undefined, DEFAULT_LANES, 16);
+  if (lanes.isErr()) return err(lanes.error);
+  const tables = values.tables === undefined ? undefined : splitTableList(values.tables as string);
+  if (tables !== undefined && tables.length === 0)
+    return err({ type: 'UsageError', message: '--tables is empty' });
+  return ok({
+    source: values.source as string | undefined,
+    target: values.target as string | undefined,
+    tables,
+    batchSize: batchSize.value,
+    chunkRows: chunkRows.value,
+    lanes: lanes.value,
+    dryRun: values['dry-run'] === true,
+    json: values.json === true,
+    restart: values.restart === true,
+    noCopy: values['no-copy'] === true,
+    help: values.help === true,
+  });
+}

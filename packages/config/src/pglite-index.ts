@@ -1,0 +1,1 @@
+export { type FromPgliteOptions, fromPglite } from './from-pglite.js';

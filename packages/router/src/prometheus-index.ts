@@ -1,0 +1,6 @@
+export {
+  type MetricsSource,
+  type PrometheusExposition,
+  type PrometheusOptions,
+  prometheusMetrics,
+} from './prometheus.js';

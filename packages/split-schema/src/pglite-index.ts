@@ -1,0 +1,1 @@
+export { splitClientsFromPglite } from './split-clients-pglite.js';

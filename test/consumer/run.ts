@@ -1,0 +1,232 @@
+// `pnpm test:consumer`: build, pack every public package, install the tarballs into a scratch app OUTSIDE the
+// workspace with npm, and use them as a user would. Exit code 0 only if every check held.
+import { execFile } from 'node:child_process';
+import { copyFile, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { lintTarball } from './lint-tarball.js';
+import { PUBLIC_PACKAGES } from './public-packages.js';
+
+const exec = promisify(execFile);
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const APP_FIXTURES = fileURLToPath(new URL('./app/', import.meta.url));
+const started = performance.now();
+const failures: string[] = [];
+const keep = process.argv.includes('--keep');
+const THIRD_PARTY = /^node_modules\/(drizzle-orm|@electric-sql\/pglite)\//;
+const THIRD_PARTY_NAMES = "drizzle-orm's and @electric-sql/pglite's own .d.ts";
+
+const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
+const step = (text: string) => console.log(`\n── ${text} (${seconds()} s)`);
+function check(ok: boolean, text: string): void {
+  console.log(`   ${ok ? '✓' : '✗'} ${text}`);
+  if (!ok) failures.push(text);
+}
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+async function sh(
+  cmd: string,
+  args: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<Run> {
+  try {
+    const { stdout, stderr } = await exec(cmd, args, {
+      cwd,
+      env: { ...process.env, ...env },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: unknown; stdout?: string; stderr?: string };
+    return {
+      code: typeof e.code === 'number' ? e.code : 1,
+      stdout: e.stdout ?? '',
+      stderr: e.stderr ?? String(error),
+    };
+  }
+}
+async function must(cmd: string, args: readonly string[], cwd: string): Promise<string> {
+  const result = await sh(cmd, args, cwd);
+  if (result.code !== 0)
+    throw new Error(`${cmd} ${args.join(' ')} failed:\n${result.stdout}${result.stderr}`);
+  return result.stdout;
+}
+
+async function duBytes(path: string): Promise<number> {
+  const out = await must('du', ['-sb', path], ROOT);
+  return Number(out.split('\t')[0]);
+}
+
+const scratch = await mkdtemp(join(tmpdir(), 'multidb-consumer-'));
+const packs = join(scratch, 'packs');
+const app = join(scratch, 'app');
+try {
+  step('build (turbo, tsc per package)');
+  await must('pnpm', ['build'], ROOT);
+
+  step('pnpm pack every public package');
+  const tarballs: string[] = [];
+  for (const name of PUBLIC_PACKAGES) {
+    await must('pnpm', ['pack', '--pack-destination', packs], join(ROOT, 'packages', name));
+  }
+  for (const file of await readdir(packs)) if (file.endsWith('.tgz')) tarballs.push(join(packs, file));
+  check(tarballs.length === PUBLIC_PACKAGES.length, `${tarballs.length} tarballs`);
+  for (const tarball of tarballs) {
+    const listing = await must('tar', ['-tzf', tarball], ROOT);
+    const files = listing.split('\n').filter(Boolean);
+    const stray = files.filter(
+      (f) => !/^package\/(dist\/|README\.md$|LICENSE$|CHANGELOG\.md$|package\.json$)/.test(f),
+    );
+    const ts = files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
+    check(
+      stray.length === 0 && ts.length === 0,
+      `${tarball.split('/').pop()}: ${files.length} files, only dist + README + LICENSE + CHANGELOG${stray.length ? ` (stray: ${stray.join(', ')})` : ''}`,
+    );
+  }
+
+  step('publint and arethetypeswrong on every tarball');
+  const attw = join(ROOT, 'node_modules', '.bin', 'attw');
+  for (const tarball of tarballs) {
+    const problems = await lintTarball(tarball, attw);
+    check(
+      problems.length === 0,
+      `${tarball.split('/').pop()}: ${problems.length === 0 ? 'nothing reported' : problems.join('\n     ')}`,
+    );
+  }
+
+  step('npm i the tarballs into a scratch app outside the workspace');
+  await must('mkdir', ['-p', app], ROOT);
+  await writeFile(
+    join(app, 'package.json'),
+    `${JSON.stringify({ name: 'consumer-app', private: true, type: 'module' }, null, 2)}\n`,
+  );
+  for (const file of ['app.mjs', 'consumer.ts', 'tsconfig.nodenext.json', 'tsconfig.bundler.json']) {
+    await copyFile(join(APP_FIXTURES, file), join(app, file));
+  }
+  const installStarted = performance.now();
+  await must(
+    'npm',
+    [
+      'i',
+      '--no-audit',
+      '--no-fund',
+      '--loglevel=error',
+      ...tarballs,
+      'drizzle-orm@0.45',
+      '@electric-sql/pglite@0.5',
+      'typescript@5.9',
+      '@types/node@20',
+      '@trpc/server@11',
+    ],
+    app,
+  );
+  console.log(
+    `   installed in ${((performance.now() - installStarted) / 1000).toFixed(1)} s; node_modules ${((await duBytes(join(app, 'node_modules'))) / 1e6).toFixed(1)} MB`,
+  );
+
+  step('(e) exactly one drizzle-orm; optional peers not installed');
+  const found = await sh(
+    'find',
+    [
+      'node_modules',
+      '-type',
+      'f',
+      '-path',
+      '*/drizzle-orm/package.json',
+      '-not',
+      '-path',
+      '*/drizzle-orm/*/*',
+    ],
+    app,
+  );
+  const copies = found.stdout.split('\n').filter(Boolean);
+  check(copies.length === 1, `drizzle-orm copies: ${copies.join(', ')}`);
+  check(!(await exists(join(app, 'node_modules', 'postgres'))), 'postgres.js not installed (optional peer)');
+  check(
+    !(await exists(join(app, 'node_modules', 'prom-client'))),
+    'prom-client not installed (optional peer)',
+  );
+
+  step('(a) node app.mjs: router + dual-write + sync + drift on PGlite');
+  const program = await sh(process.execPath, ['app.mjs'], app);
+  check(
+    program.code === 0,
+    `node app.mjs exit ${program.code}: ${(program.stdout + program.stderr).trim().slice(0, 2000)}`,
+  );
+
+  step(
+    '(b) tsc on a consumer file: strict, exactOptionalPropertyTypes, noPropertyAccessFromIndexSignature, skipLibCheck false',
+  );
+  // The consumer file uses the Prometheus subpath, whose declarations need prom-client: installed as its user would.
+  await must('npm', ['i', '--no-audit', '--no-fund', '--loglevel=error', 'prom-client@15'], app);
+  for (const config of ['tsconfig.nodenext.json', 'tsconfig.bundler.json']) {
+    const tsc = await sh(join(app, 'node_modules', '.bin', 'tsc'), ['-p', config], app);
+    const errors = `${tsc.stdout}${tsc.stderr}`.split('\n').filter((line) => /error TS\d+/.test(line));
+    // skipLibCheck false also checks drizzle-orm's and PGlite's own declarations, which report errors of their own
+    // under these flags with or without this toolkit: counted, not ours to fix. Anything else fails.
+    const theirs = errors.filter((line) => THIRD_PARTY.test(line));
+    const ours = errors.filter((line) => !THIRD_PARTY.test(line));
+    check(
+      ours.length === 0 && (tsc.code === 0 || theirs.length > 0),
+      `tsc -p ${config}: ${ours.length} error(s) in consumer.ts and @multidb declarations` +
+        `${ours.length ? `:\n     ${ours.join('\n     ')}` : ''}; ${theirs.length} inside ${THIRD_PARTY_NAMES}`,
+    );
+  }
+
+  step('(c) npx multidb');
+  const help = await sh('npx', ['--no-install', 'multidb', '--help'], app);
+  check(help.code === 0 && help.stdout.includes('usage: multidb'), `multidb --help exit ${help.code}`);
+  const version = await sh('npx', ['--no-install', 'multidb', '--version'], app);
+  check(version.stdout.trim() === '0.1.0', `multidb --version: ${version.stdout.trim()}`);
+  const bin = join(app, 'node_modules', '.bin', 'multidb');
+  const timed = await sh('/usr/bin/time', ['-f', '%e s %M KB', bin, '--help'], app);
+  console.log(`   multidb --help: ${timed.stderr.trim().split('\n').pop()} (wall, max RSS)`);
+  const drift = await sh(
+    'npx',
+    [
+      '--no-install',
+      'multidb',
+      'drift',
+      '--source',
+      'pglite:./data/primary',
+      '--target',
+      'pglite:./data/backup',
+      '--json',
+      '--recheck-delay-ms',
+      '0',
+    ],
+    app,
+  );
+  const clean = drift.code === 0 && (JSON.parse(drift.stdout || '{}') as { clean?: boolean }).clean === true;
+  check(
+    clean,
+    `multidb drift on two PGlite directories: exit ${drift.code}${clean ? ', clean' : `\n${drift.stdout}${drift.stderr}`}`,
+  );
+  const usage = await sh('npx', ['--no-install', 'multidb', 'sideways'], app);
+  check(usage.code === 2, `multidb sideways: exit ${usage.code} (2 expected)`);
+} catch (error) {
+  failures.push(error instanceof Error ? error.message : String(error));
+  console.error(error);
+} finally {
+  if (keep) console.log(`\nkept ${scratch}`);
+  else await rm(scratch, { recursive: true, force: true });
+}
+
+console.log(
+  `\n${failures.length === 0 ? 'consumer test passed' : `consumer test FAILED (${failures.length})`} in ${seconds()} s`,
+);
+process.exitCode = failures.length === 0 ? 0 : 1;
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
