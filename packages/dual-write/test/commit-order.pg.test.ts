@@ -46,9 +46,11 @@ async function race(db: typeof pair.primary.db, seed: number): Promise<void> {
       } else if (choice < 0.65) {
         await db.delete(counters).where(eq(counters.id, id));
       } else {
+        // A name unique per statement: PostgreSQL raises a unique violation on a NON-arbiter unique index
+        // (`counters_name_key`) when two sessions insert the same new id at once, whatever the driver.
         await db
           .insert(counters)
-          .values({ id, name: `row-${id}`, n, note: `i${loop}.${op}` })
+          .values({ id, name: `row-${id}-${loop}.${op}`, n, note: `i${loop}.${op}` })
           .onConflictDoUpdate({ target: counters.id, set: { n, note: `r${loop}.${op}` } });
       }
     }
