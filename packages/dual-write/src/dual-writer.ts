@@ -1,7 +1,6 @@
-import { type AnyPgDatabase, describeError, MultiDbError } from '@multidb/config';
+import { type AnyPgDatabase, MultiDbError } from '@multidb/config';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { defaultApplyTimeoutMs, withApplyDeadline } from './apply/apply-deadline.js';
-import type { Change } from './apply/change.js';
 import { jsonRowsTarget } from './apply/json-rows-target.js';
 import { CommitOrder } from './capture/commit-order.js';
 import { wrapDatabase } from './capture/wrap-database.js';
@@ -14,9 +13,9 @@ import { OutboxStore } from './outbox/outbox-store.js';
 import { BackupQueue } from './queue/backup-queue.js';
 import { type DeadLetter, DeadLetterStore } from './queue/dead-letters.js';
 import { type DualWriteMetrics, MetricCounters } from './queue/metrics.js';
-import { keyText, type LedgerSummary, OverflowLedger } from './queue/overflow-ledger.js';
+import { type LedgerSummary, OverflowLedger } from './queue/overflow-ledger.js';
+import { PrimaryReread } from './queue/primary-reread.js';
 import { type RepairReport, repairFromPrimary } from './queue/repair.js';
-import { rereadChanges } from './queue/reread-rows.js';
 import { RetryPolicy, realTiming, type Timing } from './queue/retry-policy.js';
 import { TableRegistry } from './table-registry.js';
 
@@ -129,15 +128,11 @@ function memoryWriter(options: DualWriterOptions, shared: Shared, timing: Timing
     onEvict: (letter) => ledger.record(letter.changes),
   });
   const order = new CommitOrder({ now: timing.now, maxWaitMs: options.maxOrderWaitMs ?? 30_000 });
-  let queue: BackupQueue;
-  // Re-reads in progress: `flush()` waits for them too (their rows were captured before the call).
-  const rereads = new Set<Promise<void>>();
-  const reread = (changes: readonly Change<string>[]) => {
-    const done = rereadFromPrimary(options.primary as AnyPgDatabase, queue, ledger, changes, shared);
-    rereads.add(done);
-    done.finally(() => rereads.delete(done));
-  };
-  queue = new BackupQueue({
+  const rereads =
+    options.primary === undefined
+      ? undefined
+      : new PrimaryReread({ primary: options.primary, order, ledger, logger: shared.logger, timing });
+  const queue = new BackupQueue({
     target: withApplyDeadline(
       jsonRowsTarget(options.backup, { statementTimeoutMs: options.statementTimeoutMs }),
       options.applyTimeoutMs ?? defaultApplyTimeoutMs(options.statementTimeoutMs),
@@ -152,22 +147,34 @@ function memoryWriter(options: DualWriterOptions, shared: Shared, timing: Timing
     deadLetters,
     metrics,
     order,
-    reread: options.primary === undefined ? undefined : reread,
+    reread: rereads === undefined ? undefined : (changes, attempt) => rereads.start(changes, attempt),
   });
+  rereads?.attach(queue);
   const context = memoryContext(shared, queue, order);
   const primary = () => {
-    if (options.primary === undefined) {
+    if (rereads === undefined) {
       throw new MultiDbError('InvalidConfig', 'repairs re-read rows from the primary: pass `primary`');
     }
-    return options.primary;
+    return rereads;
+  };
+  // Re-reads in progress hold rows captured before the call, and an apply may hand rows over to be re-read
+  // again (ambiguous ones): wait until both the re-reads and the queue are settled, within one deadline.
+  const flush = async (timeoutMs?: number): Promise<boolean> => {
+    const deadline = timeoutMs === undefined ? undefined : timing.now() + timeoutMs;
+    const left = () => (deadline === undefined ? undefined : Math.max(0, deadline - timing.now()));
+    for (;;) {
+      if (rereads !== undefined && !(await rereads.settled(left()))) return false;
+      if (!(await queue.flush(left()))) return false;
+      if (rereads === undefined || rereads.running === 0) return true;
+    }
   };
   return {
     mode: 'memory',
     drainer: undefined,
     wrap: (db) => wrapDatabase(db, context),
-    flush: async (timeoutMs) => queue.flush(await settle(rereads, timeoutMs)),
+    flush,
     async drain(timeoutMs) {
-      const done = await queue.flush(await settle(rereads, timeoutMs));
+      const done = await flush(timeoutMs);
       queue.close();
       return done;
     },
@@ -175,66 +182,19 @@ function memoryWriter(options: DualWriterOptions, shared: Shared, timing: Timing
     deadLetters: () => deadLetters.list(),
     overflow: () => ledger.summary(),
     async repairOverflow(timeoutMs) {
+      const from = primary(); // before taking anything: without a primary nothing leaves the ledger
       const taken = ledger.take();
-      return repairFromPrimary(primary(), queue, taken.tables, taken.needsFullSync, timeoutMs);
+      return repairFromPrimary(from, flush, taken.tables, taken.needsFullSync, timeoutMs);
     },
     async retryDeadLetters(timeoutMs) {
+      const from = primary();
       const letters = deadLetters.take();
       const retry = new OverflowLedger(Number.POSITIVE_INFINITY);
       for (const letter of letters) retry.record(letter.changes);
-      return repairFromPrimary(primary(), queue, retry.take().tables, [], timeoutMs);
+      // A table whose re-read fails has its keys recorded in the overflow ledger (see `repairOverflow`).
+      return repairFromPrimary(from, flush, retry.take().tables, [], timeoutMs);
     },
   };
-}
-
-/**
- * Rows whose captured text cannot be applied as it is (late, or printed under inexact settings): their current
- * state is re-read from the primary and queued; if that fails, their keys go to the overflow ledger (nothing is
- * dropped silently).
- */
-async function rereadFromPrimary(
-  primary: AnyPgDatabase,
-  queue: BackupQueue,
-  ledger: OverflowLedger,
-  changes: readonly Change<string>[],
-  shared: Shared,
-): Promise<void> {
-  const byTable = new Map<Change<string>['table'], string[]>();
-  for (const change of changes) {
-    const keys = byTable.get(change.table) ?? [];
-    keys.push(keyText(change));
-    byTable.set(change.table, keys);
-  }
-  await Promise.all(
-    [...byTable].map(async ([table, keys]) => {
-      try {
-        const found = await rereadChanges(primary, table, [...new Set(keys)]);
-        queue.enqueue(found.changes, { force: true, reread: found.version });
-      } catch (error) {
-        ledger.record(changes.filter((c) => c.table === table));
-        shared.logger.error('could not re-read rows from the primary; recorded in the overflow ledger', {
-          table: table.name,
-          error: describeError(error),
-        });
-      }
-    }),
-  );
-}
-
-/** Waits for `pending` (re-reads in progress) at most `timeoutMs`; returns the time left (undefined: unbounded). */
-async function settle(
-  pending: ReadonlySet<Promise<void>>,
-  timeoutMs: number | undefined,
-): Promise<number | undefined> {
-  if (pending.size === 0) return timeoutMs;
-  const start = Date.now();
-  const all = Promise.allSettled([...pending]).then(() => undefined);
-  if (timeoutMs === undefined) {
-    await all;
-    return undefined;
-  }
-  await Promise.race([all, new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
-  return Math.max(0, timeoutMs - (Date.now() - start));
 }
 
 function durableWriter(options: DualWriterOptions, shared: Shared, timing: Timing): DualWriter {

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { BackupTarget, Change, Step } from '../src/apply/change.js';
 import { CommitOrder } from '../src/capture/commit-order.js';
+import { TransactionScope } from '../src/capture/transaction-scope.js';
+import { memoryContext } from '../src/capture/writer-contexts.js';
 import { redactingLogger, silentLogger } from '../src/logger.js';
+import { outboxNames } from '../src/outbox/outbox-schema.js';
 import { BackupQueue } from '../src/queue/backup-queue.js';
 import { DeadLetterStore } from '../src/queue/dead-letters.js';
 import { MetricCounters } from '../src/queue/metrics.js';
@@ -33,6 +36,7 @@ function setup(maxWaitMs = 60_000) {
   const timing = { now: () => now, sleep: realTiming.sleep };
   const order = new CommitOrder({ now: timing.now, maxWaitMs });
   const late: Change<string>[][] = [];
+  const attempts: number[] = [];
   const queue = new BackupQueue({
     target,
     maxDepth: 1000,
@@ -45,10 +49,23 @@ function setup(maxWaitMs = 60_000) {
     deadLetters: new DeadLetterStore({ max: 10, logger, now: timing.now, onEvict: () => {} }),
     metrics: new MetricCounters(),
     order,
-    reread: (changes) => late.push([...changes]),
+    reread: (changes, attempt) => {
+      late.push([...changes]);
+      attempts.push(attempt);
+    },
   });
   const rows = () => applied.flatMap((steps) => steps.flatMap((s) => s.rows.map((r) => `${s.op} ${r}`)));
-  return { queue, order, applied, rows, late, advance: (ms: number) => (now += ms) };
+  return {
+    queue,
+    order,
+    applied,
+    rows,
+    late,
+    attempts,
+    ledger,
+    logger,
+    advance: (ms: number) => (now += ms),
+  };
 }
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 20));
@@ -114,5 +131,65 @@ describe('commit order in memory mode', () => {
     expect(await queue.flush(2000)).toBe(true);
     expect(late).toHaveLength(1);
     expect(rows()).toHaveLength(1);
+  });
+
+  it('a committed transaction below what was already applied is applied as captured, not re-read', async () => {
+    // Its COMMIT held the watermark below its rows; autocommit writes of OTHER rows went past while it was open.
+    const { queue, order, rows, late, ledger, logger } = setup();
+    const registry = new TableRegistry({ schema });
+    const context = memoryContext({ registry, outbox: outboxNames(), logger }, queue, order);
+    const scope = TransactionScope.root();
+    order.seen(50);
+    scope.add([change(6, 'tx')], 50, 50);
+    queue.enqueue([change(7, 'autocommit, other row')], { version: 80 });
+    expect(await queue.flush(2000)).toBe(true);
+    const settle = context.committing(scope);
+    settle(true);
+    expect(await queue.flush(2000)).toBe(true);
+    expect(late, 'not handed over to be re-read').toEqual([]);
+    expect(rows()).toContain(`upsert ${JSON.stringify({ id: '6', note: 'tx' })}`);
+    expect(ledger.summary().keys).toBe(0);
+  });
+
+  it('a transaction whose COMMIT outlived maxOrderWaitMs is late', async () => {
+    const { queue, order, late, logger, advance } = setup(1000);
+    const registry = new TableRegistry({ schema });
+    const context = memoryContext({ registry, outbox: outboxNames(), logger }, queue, order);
+    const scope = TransactionScope.root();
+    order.seen(50);
+    scope.add([change(8, 'tx')], 50, 50);
+    const settle = context.committing(scope);
+    advance(1001);
+    queue.enqueue([change(8, 'newer')], { version: 90 });
+    expect(await queue.flush(2000)).toBe(true);
+    settle(true);
+    expect(late).toHaveLength(1);
+  });
+
+  it('a re-read is applied unless a write enqueued after it was sent may be newer than its snapshot', async () => {
+    const { queue, order, rows, late, attempts } = setup();
+    order.seen(100);
+    // Enqueued before the re-read was sent: committed before its snapshot, not ambiguous.
+    queue.enqueue([change(1, 'before')], { version: 90 });
+    const watch = queue.watch([change(1, '').key, change(2, '').key, change(3, '').key], 1);
+    const reread = order.begin();
+    // Sent after the re-read, with a LOWER version than the re-read's: it may have committed after the snapshot.
+    queue.enqueue([change(2, 'concurrent')], { version: 110 });
+    // Sent after, with a higher version: ordered after the re-read anyway.
+    queue.enqueue([change(3, 'newer')], { version: 130 });
+    queue.enqueue([change(1, 'reread'), change(2, 'stale?'), change(3, 'reread')], {
+      force: true,
+      version: 120,
+      lateCheck: order.expired(reread),
+      reread: watch,
+    });
+    order.end(reread);
+    expect(await queue.flush(2000)).toBe(true);
+    expect(late.map((changes) => changes.map((c) => c.key))).toEqual([[change(2, '').key]]);
+    expect(attempts).toEqual([2]);
+    const final = new Map(rows().map((r) => [JSON.parse(r.slice(r.indexOf(' ') + 1)).id, r]));
+    expect(final.get('1')).toContain('reread');
+    expect(final.get('2'), 'the possibly stale re-read is not applied').toContain('concurrent');
+    expect(final.get('3')).toContain('newer');
   });
 });

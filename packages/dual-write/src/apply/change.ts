@@ -1,3 +1,4 @@
+import type { RereadWatch } from '../queue/reread-watches.js';
 import type { TableMeta } from '../table-meta.js';
 import type { ApplyDeadline } from './apply-deadline.js';
 
@@ -31,6 +32,8 @@ export interface ChangeUnit<R> {
   readonly changes: readonly Change<R>[];
   /** Clock time of the capture, for the backup-lag metric. */
   readonly capturedAt: number;
+  /** Memory mode: the unit is a re-read from the primary, watched for writes that make it ambiguous. */
+  readonly reread?: RereadWatch;
 }
 
 /** One backup statement's worth of rows (the target may still chunk it for parameter limits). */

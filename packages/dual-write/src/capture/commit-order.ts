@@ -55,6 +55,15 @@ export class CommitOrder {
     if (this.#open.delete(token)) this.#listener?.();
   }
 
+  /**
+   * Whether a registration stopped holding the watermark before it ended (it ran past `maxWaitMs`): units newer
+   * than its floor may have been applied meanwhile, so what it returns is late. Unknown tokens are expired.
+   */
+  expired(token: number): boolean {
+    const open = this.#open.get(token);
+    return open === undefined || open.since < this.#now() - this.#maxWaitMs;
+  }
+
   /** Units whose version is at most this may be applied. */
   watermark(): number {
     let low = Number.POSITIVE_INFINITY;

@@ -86,7 +86,17 @@ export function memoryContext(
       return (committed) => {
         if (committed) {
           const { changes, high } = root.committed();
-          if (changes.length > 0) queue.enqueue(changes, { version: high });
+          // A transaction's unit is late only if its COMMIT stopped holding the watermark. Its version may well be
+          // below what the queue already applied (autocommit units of OTHER rows are not held by an open
+          // transaction), but no unit touching ITS rows can have been: another writer of a locked row gets a
+          // higher version, and its statement cannot settle before this COMMIT, which holds the watermark below
+          // it. Re-reading such a unit would only race the writers after it (see `primary-reread.ts`).
+          if (changes.length > 0) {
+            queue.enqueue(changes, {
+              version: high,
+              lateCheck: token === undefined || order.expired(token),
+            });
+          }
         }
         if (token !== undefined) order.end(token);
       };

@@ -6,6 +6,7 @@ import type { DualWriteLogger } from '../logger.js';
 import type { DeadLetterStore } from './dead-letters.js';
 import type { MetricCounters } from './metrics.js';
 import type { OverflowLedger } from './overflow-ledger.js';
+import { type RereadWatch, RereadWatches } from './reread-watches.js';
 import type { RetryPolicy, RetryState, Timing } from './retry-policy.js';
 import { selectRunnable } from './unit-scheduler.js';
 
@@ -30,11 +31,28 @@ export interface BackupQueueOptions {
   readonly order: CommitOrder;
   /**
    * Rows whose captured text cannot be applied as it is: a statement that stopped holding the watermark (it ran
-   * past `CommitOrder`'s wait) and returned after newer rows were applied, or rows printed under inexact session
-   * settings. Given this, they are handed over to be re-read from the primary; without it, late rows are applied
-   * as captured and inexact ones go to the overflow ledger (never applied with possibly wrong values).
+   * past `CommitOrder`'s wait) and returned after newer rows were applied, rows printed under inexact session
+   * settings, or rows of a re-read that a concurrent write made ambiguous (see `reread-watches.ts`). Given this,
+   * they are handed over to be re-read from the primary (`attempt` counts re-reads of the same rows); without it,
+   * late rows are applied as captured and inexact ones go to the overflow ledger (never applied with possibly
+   * wrong values).
    */
-  readonly reread?: (changes: readonly Change<string>[]) => void;
+  readonly reread?: (changes: readonly Change<string>[], attempt: number) => void;
+}
+
+/** What a unit is enqueued with; see `BackupQueue.enqueue`. */
+export interface EnqueueOptions {
+  /** Queue it even past `maxDepth` (repairs). */
+  readonly force?: boolean;
+  /** Its commit-order version (default: the highest seen so far). */
+  readonly version?: number;
+  /**
+   * Whether a `version` at or below what was already applied makes it late (re-read instead of applied). Default:
+   * `true` when a version is given. A transaction passes whether its COMMIT outlived the commit-order wait.
+   */
+  readonly lateCheck?: boolean;
+  /** The rows are a re-read from the primary: its watch, closed once they are applied (or given up on). */
+  readonly reread?: RereadWatch;
 }
 
 /**
@@ -59,6 +77,7 @@ export class BackupQueue {
   #outageFailures = 0;
   /** Highest version handed to the backup so far: a unit arriving at or below it is late. */
   #released = 0;
+  readonly #watches = new RereadWatches();
   readonly #waiters: { upTo: number; resolve: () => void }[] = [];
 
   constructor(options: BackupQueueOptions) {
@@ -85,23 +104,41 @@ export class BackupQueue {
     return Math.max(0, this.#o.timing.now() - oldest);
   }
 
+  /**
+   * A re-read of these keys is being sent to the primary: from now on, units touching them are recorded against
+   * it (see `reread-watches.ts`). Pass the watch with the re-read's rows to `enqueue`, or to `unwatch` if it failed.
+   */
+  watch(keys: Iterable<string>, attempt: number): RereadWatch {
+    return this.#watches.open(keys, attempt);
+  }
+
+  unwatch(watch: RereadWatch): void {
+    this.#watches.close(watch);
+  }
+
   /** Synchronous and never throws: the caller's write has already succeeded on the primary. */
-  enqueue(
-    changes: readonly Change<string>[],
-    options: { force?: boolean; version?: number; reread?: number } = {},
-  ): void {
-    if (changes.length === 0) return;
-    // Re-read rows (repairs) are the primary's current state: ordered after everything seen so far.
-    if (options.reread !== undefined) this.#o.order.seen(options.reread);
+  enqueue(changes: readonly Change<string>[], options: EnqueueOptions = {}): void {
+    if (changes.length === 0) {
+      if (options.reread) this.#watches.close(options.reread);
+      return;
+    }
+    if (options.version !== undefined) this.#o.order.seen(options.version);
     const version = options.version ?? this.#o.order.maxSeen;
+    // Every write counts for the re-reads in progress, whether it is applied, re-read or overflowed.
+    this.#watches.observe(changes, version, options.reread);
+    const attempt = (options.reread?.attempt ?? 0) + 1;
     if (changes.some((c) => c.inexact === true)) {
+      if (options.reread) this.#watches.close(options.reread);
       this.#inexact(changes);
       return;
     }
-    if (options.version !== undefined && version <= this.#released) {
-      if (this.#late(changes)) return;
+    const lateCheck = options.lateCheck ?? options.version !== undefined;
+    if (lateCheck && version <= this.#released && this.#late(changes, attempt)) {
+      if (options.reread) this.#watches.close(options.reread);
+      return;
     }
     if (this.#closed || (!options.force && this.#depth + changes.length > this.#o.maxDepth)) {
+      if (options.reread) this.#watches.close(options.reread);
       this.#overflow(changes);
       return;
     }
@@ -111,6 +148,7 @@ export class BackupQueue {
       version,
       changes,
       capturedAt: this.#o.timing.now(),
+      ...(options.reread ? { reread: options.reread } : {}),
     });
     this.#depth += changes.length;
     // New rows may run past a unit waiting for its retry; a lingering batch that is now full goes at once.
@@ -139,19 +177,24 @@ export class BackupQueue {
   }
 
   /** True when the late rows were handed over to be re-read (else they are applied as captured). */
-  #late(changes: readonly Change<string>[]): boolean {
+  #late(changes: readonly Change<string>[], attempt: number): boolean {
     this.#o.logger.warn('rows of a statement that outlived the commit-order wait arrived after newer rows', {
       rows: changes.length,
       tables: [...new Set(changes.map((c) => c.table.name))].join(','),
     });
     if (this.#o.reread === undefined) return false;
-    this.#o.reread(changes);
+    this.#handOver(changes, attempt);
     return true;
+  }
+
+  #handOver(changes: readonly Change<string>[], attempt: number): void {
+    this.#o.metrics.add('reread', changes.length);
+    this.#o.reread?.(changes, attempt);
   }
 
   #inexact(changes: readonly Change<string>[]): void {
     if (this.#o.reread !== undefined) {
-      this.#o.reread(changes);
+      this.#handOver(changes, 1);
       return;
     }
     this.#o.logger.error(
@@ -225,10 +268,15 @@ export class BackupQueue {
       const taken = new Set(runnable);
       this.#pending = this.#pending.filter((unit) => !taken.has(unit));
       for (const unit of runnable) this.#released = Math.max(this.#released, unit.version ?? 0);
-      this.#inFlight = runnable;
+      const batch = this.#unambiguous(runnable);
+      if (batch.length === 0) {
+        this.#notifyWaiters();
+        continue;
+      }
+      this.#inFlight = batch;
       let report: ApplyReport<string>;
       try {
-        report = await applyIsolating(runnable, this.#o.target);
+        report = await applyIsolating(batch, this.#o.target);
       } finally {
         this.#inFlight = [];
       }
@@ -246,6 +294,29 @@ export class BackupQueue {
     let n = 0;
     while (n < this.#pending.length && ((this.#pending[n] as ChangeUnit<string>).version ?? 0) <= mark) n++;
     return n === this.#pending.length ? this.#pending : this.#pending.slice(0, n);
+  }
+
+  /**
+   * Takes the rows a concurrent write made ambiguous out of the re-read units about to be applied and hands them
+   * over to be re-read again (see `reread-watches.ts`); a unit left without rows is done.
+   */
+  #unambiguous(runnable: readonly ChangeUnit<string>[]): ChangeUnit<string>[] {
+    const batch: ChangeUnit<string>[] = [];
+    for (const unit of runnable) {
+      const watch = unit.reread;
+      const ambiguous = watch === undefined ? [] : RereadWatches.ambiguous(unit, watch);
+      if (watch === undefined || ambiguous.length === 0) {
+        batch.push(unit);
+        continue;
+      }
+      this.#depth -= ambiguous.length;
+      this.#handOver(ambiguous, watch.attempt + 1);
+      const dropped = new Set(ambiguous);
+      const changes = unit.changes.filter((change) => !dropped.has(change));
+      if (changes.length > 0) batch.push({ ...unit, changes });
+      else this.#done({ ...unit, changes });
+    }
+    return batch;
   }
 
   /** Ms the batch should still wait to grow: only while it is not full and its oldest row is young. */
@@ -311,6 +382,7 @@ export class BackupQueue {
   #done(unit: ChangeUnit<string>): void {
     this.#depth -= unit.changes.length;
     this.#retry.delete(unit.id);
+    if (unit.reread) this.#watches.close(unit.reread);
   }
 
   #notifyWaiters(): void {

@@ -55,6 +55,13 @@ export interface DualWriteMetrics {
   readonly deadLettered: number;
   /** Memory mode: rows not queued because the queue was full (or closed); their keys are in the overflow ledger. */
   readonly overflowed: number;
+  /**
+   * Memory mode: rows handed over to be re-read from the primary instead of applied as captured — late rows (a
+   * statement that ran past `maxOrderWaitMs`), rows printed under inexact session settings, and rows of a re-read
+   * that a concurrent write made ambiguous (read again). Each hand-over counts its rows once. 0 on the happy path;
+   * a steady rise means statements outlive `maxOrderWaitMs` or sessions use non-ISO output settings.
+   */
+  readonly reread: number;
   /** Batches (durable: drain rounds) that committed rows; a batch split while isolating still counts once. */
   readonly batches: number;
   /** `false` from a connection-class failure until the next successful apply. */
@@ -81,6 +88,7 @@ export type MetricCounter =
   | 'rollbacks'
   | 'deadLettered'
   | 'overflowed'
+  | 'reread'
   | 'batches';
 
 /** The part of an apply report the failure counters need (see `apply/isolating-apply.ts`). */
@@ -98,6 +106,7 @@ export class MetricCounters {
     rollbacks: 0,
     deadLettered: 0,
     overflowed: 0,
+    reread: 0,
     batches: 0,
   };
   backupReachable = true;

@@ -35,24 +35,31 @@ export class OverflowLedger {
   }
 
   record(changes: readonly Change<unknown>[]): void {
-    for (const change of changes) {
-      const name = change.table.name;
-      if (this.#needsFullSync.has(name)) continue;
-      let entry = this.#tables.get(name);
-      if (entry === undefined) {
-        entry = { table: change.table, keys: new Map() };
-        this.#tables.set(name, entry);
-      }
-      if (entry.keys.has(change.key)) continue;
-      if (this.#size >= this.#maxKeys) {
-        this.#needsFullSync.add(name);
-        this.#size -= entry.keys.size;
-        this.#tables.delete(name);
-        continue;
-      }
-      entry.keys.set(change.key, keyText(change));
-      this.#size += 1;
+    for (const change of changes) this.#add(change.table, change.key, keyText(change));
+  }
+
+  /** The same for keys given as their texts (JSON arrays, as captured). */
+  recordKeys(table: TableMeta, keys: Iterable<string>): void {
+    for (const key of keys) this.#add(table, `${table.name}:${key}`, key);
+  }
+
+  #add(table: TableMeta, entity: string, key: string): void {
+    const name = table.name;
+    if (this.#needsFullSync.has(name)) return;
+    let entry = this.#tables.get(name);
+    if (entry === undefined) {
+      entry = { table, keys: new Map() };
+      this.#tables.set(name, entry);
     }
+    if (entry.keys.has(entity)) return;
+    if (this.#size >= this.#maxKeys) {
+      this.#needsFullSync.add(name);
+      this.#size -= entry.keys.size;
+      this.#tables.delete(name);
+      return;
+    }
+    entry.keys.set(entity, key);
+    this.#size += 1;
   }
 
   /** Hands over (and forgets) everything recorded so far. */

@@ -1,7 +1,5 @@
-import type { AnyPgDatabase } from '@multidb/config';
-import type { BackupQueue } from './backup-queue.js';
 import type { LedgerTable } from './overflow-ledger.js';
-import { rereadChanges } from './reread-rows.js';
+import type { PrimaryReread } from './primary-reread.js';
 
 export interface RepairReport {
   /** Rows re-read from the primary and queued. */
@@ -18,11 +16,13 @@ export interface RepairReport {
 
 /**
  * Re-reads rows by key from the primary and applies their CURRENT state through the queue, so they are ordered
- * after any older queued write of the same rows. The repair is queued even when the queue is full.
+ * after any older queued write of the same rows (see `primary-reread.ts`). The repair is queued even when the
+ * queue is full. If a table's re-read fails, its keys go back to the overflow ledger, the other tables are still
+ * repaired, and the first error is thrown.
  */
 export async function repairFromPrimary(
-  primary: AnyPgDatabase,
-  queue: BackupQueue,
+  rereads: PrimaryReread,
+  flush: (timeoutMs?: number) => Promise<boolean>,
   tables: readonly LedgerTable[],
   needsFullSync: readonly string[],
   timeoutMs?: number,
@@ -30,15 +30,21 @@ export async function repairFromPrimary(
   let upserted = 0;
   let deleted = 0;
   const counts: Record<string, number> = {};
+  let failure: unknown;
   for (const { table, keys } of tables) {
-    const { changes, version } = await rereadChanges(primary, table, [...keys.values()]);
-    for (const change of changes) {
-      if (change.op === 'upsert') upserted++;
-      else deleted++;
+    try {
+      const { changes } = await rereads.read(table, [...keys.values()]);
+      for (const change of changes) {
+        if (change.op === 'upsert') upserted++;
+        else deleted++;
+      }
+      counts[table.name] = changes.length;
+    } catch (error) {
+      // Its keys are back in the ledger; the other tables are still repaired.
+      failure ??= error;
     }
-    counts[table.name] = changes.length;
-    queue.enqueue(changes, { force: true, reread: version });
   }
-  const applied = await queue.flush(timeoutMs);
+  if (failure !== undefined) throw failure;
+  const applied = await flush(timeoutMs);
   return { rows: upserted + deleted, upserted, deleted, tables: counts, needsFullSync, applied };
 }

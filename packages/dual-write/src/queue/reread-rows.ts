@@ -9,7 +9,7 @@ const CHUNK = 500;
 
 export interface Reread {
   readonly changes: Change<string>[];
-  /** The primary's commit-order version when it read them (see `capture/row-text.ts`). */
+  /** The primary's commit-order version read just after the rows (see `capture/row-text.ts`). */
   readonly version: number;
 }
 
@@ -36,8 +36,7 @@ export async function rereadChanges(
     .map((c) => `${ref(c)} = "__mdb_p".${quoteIdentifier(c.dbName)}`)
     .join(' and ');
   // Joined to the keys asked for (their position says which): no key text is compared in JavaScript.
-  const head = `select "__mdb_k"."n"::int as "n", (${rowObjectSql(table, ref)})::text as "row",
-    ${VERSION_SQL} as "version"
+  const head = `select "__mdb_k"."n"::int as "n", (${rowObjectSql(table, ref)})::text as "row"
     from jsonb_array_elements(`;
   const tail = `::text::jsonb) with ordinality as "__mdb_k"("v", "n"),
       lateral jsonb_populate_record(null::${target}, jsonb_build_object(${keyObject})) as "__mdb_p",
@@ -50,15 +49,23 @@ export async function rereadChanges(
   );
   for (let start = 0; start < keys.length; start += CHUNK) {
     const chunk = keys.slice(start, start + CHUNK);
-    const rows = await primary.transaction(async (tx) => {
+    const { rows, at } = await primary.transaction(async (tx) => {
       await runReusable(tx, sql`select ${settings}`);
-      return runReusable<{ n: number | string; row: string; version: number | string }>(
+      const rows = await runReusable<{ n: number | string; row: string }>(
         tx,
         sql`${sql.raw(head)}${`[${chunk.join(',')}]`}${sql.raw(tail)}`,
       );
+      // Read AFTER the rows, by its own statement: every write the rows include committed before it, so their
+      // versions are lower (also when no row was found, i.e. for deletes). See `reread-watches.ts` for writes
+      // that committed after the rows' snapshot with a lower version.
+      const [mark] = await runReusable<{ version: number | string }>(
+        tx,
+        sql.raw(`select ${VERSION_SQL} as "version"`),
+      );
+      return { rows, at: Number(mark?.version ?? 0) };
     });
     const found = new Map(rows.map((r) => [Number(r.n) - 1, String(r.row)]));
-    for (const r of rows) version = Math.max(version, Number(r.version));
+    version = Math.max(version, at);
     chunk.forEach((key, i) => {
       const entity = `${table.name}:${key}`;
       const row = found.get(i);
