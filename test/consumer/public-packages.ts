@@ -5,6 +5,7 @@ export const PUBLIC_PACKAGES = [
   'router',
   'dual-write',
   'sync',
+  'replicate',
   'trpc',
   'cache',
   'testing',

@@ -9,6 +9,8 @@ commands:
   sync      fill a backup from the primary: foreign-key order, resumable (--source, --target, --tables, ...)
   drift     compare the primary and the backup by checksums; --repair fixes the differences
   lag       per-replica lag of the configured topology (--json, --watch <seconds>, limits)
+  replicate <check|setup|status|sync-sequences|teardown>
+            the backup as a logical replica of the primary (publication + subscription)
 
   multidb <command> --help   the flags and exit codes of one command
   multidb --version
@@ -18,7 +20,7 @@ flags; postgres://, postgresql:// (needs the postgres package) and pglite:memory
 @electric-sql/pglite). Every connection string is printed redacted.
 `;
 
-const COMMANDS = ['migrate', 'sync', 'drift', 'lag'] as const;
+const COMMANDS = ['migrate', 'sync', 'drift', 'lag', 'replicate'] as const;
 export type MultidbCommand = (typeof COMMANDS)[number];
 
 /**
@@ -56,6 +58,10 @@ export async function runMultidb(argv: readonly string[], io: CliIo): Promise<nu
         out: (text) => io.stdout.write(`${text}\n`),
         err: (text) => io.stderr.write(`${text}\n`),
       });
+    }
+    case 'replicate': {
+      const { runReplicateCli } = await import('./commands/replicate/replicate-cli.js');
+      return runReplicateCli(rest, io);
     }
     default:
       io.stderr.write(`multidb: unknown command ${JSON.stringify(command)}\n\n${MULTIDB_USAGE}`);
