@@ -2,6 +2,7 @@ import { type AnyPgDatabase, MultiDbError } from '@multidb/config';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { defaultApplyTimeoutMs, withApplyDeadline } from './apply/apply-deadline.js';
 import { jsonRowsTarget } from './apply/json-rows-target.js';
+import { skipReplicatedTables } from './apply/replicated-tables.js';
 import { CommitOrder } from './capture/commit-order.js';
 import { wrapDatabase } from './capture/wrap-database.js';
 import { durableContext, memoryContext } from './capture/writer-contexts.js';
@@ -134,7 +135,11 @@ function memoryWriter(options: DualWriterOptions, shared: Shared, timing: Timing
       : new PrimaryReread({ primary: options.primary, order, ledger, logger: shared.logger, timing });
   const queue = new BackupQueue({
     target: withApplyDeadline(
-      jsonRowsTarget(options.backup, { statementTimeoutMs: options.statementTimeoutMs }),
+      skipReplicatedTables(
+        jsonRowsTarget(options.backup, { statementTimeoutMs: options.statementTimeoutMs }),
+        options.backup,
+        { logger: shared.logger, now: timing.now },
+      ),
       options.applyTimeoutMs ?? defaultApplyTimeoutMs(options.statementTimeoutMs),
     ),
     maxDepth: options.maxDepth ?? 10_000,

@@ -1,5 +1,8 @@
+import { createDualWriter } from '@multidb/dual-write';
 import { checkDrift } from '@multidb/sync';
 import { type PgCluster, type PgNode, startPgCluster } from '@multidb/testing';
+import { integer, pgSchema, serial, text } from 'drizzle-orm/pg-core';
+import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -25,7 +28,11 @@ const SCHEMA = [
      begin insert into app.audit (msg) values ('parent ' || new.id); return new; end $$`,
   'create trigger parents_audit after insert on app.parents for each row execute function app.audit_parent()',
   'create table app.keyless (a int, b text)',
+  'create table app.notes (id int primary key, body text)',
 ];
+const app = pgSchema('app');
+const parentsTable = app.table('parents', { id: serial('id').primaryKey(), name: text('name').notNull() });
+const notesTable = app.table('notes', { id: integer('id').primaryKey(), body: text('body') });
 const TABLES = ['app.parents', 'app.children', 'app.audit'];
 
 let cluster: PgCluster;
@@ -233,6 +240,37 @@ describe('set up, replicate, watch, tear down', () => {
 
     expect((await replicatedTables(primary.url))._unsafeUnwrap()).toEqual([...TABLES].sort());
     expect(await problems(), 'a second set-up is refused').toContain('already-set-up');
+  });
+
+  it('dual-write leaves replicated tables to the subscription and keeps applying the others', async () => {
+    const backupSql = postgres(backup.url, { max: 2, onnotice: () => {} });
+    const warnings: string[] = [];
+    const writer = createDualWriter({
+      backup: drizzle(backupSql),
+      primary: drizzle(db),
+      schema: { parentsTable, notesTable },
+      logger: {
+        warn: (message, context) => warnings.push(`${message} ${String(context?.table)}`),
+        error: (message) => warnings.push(message),
+      },
+    });
+    try {
+      const wrapped = writer.wrap(drizzle(db));
+      await wrapped.insert(notesTable).values({ id: 1, body: 'only dual-write copies this table' });
+      const [parent] = await wrapped.insert(parentsTable).values({ name: 'replicated' }).returning();
+      expect(await writer.flush(10_000)).toBe(true);
+      await caughtUp();
+      const [note] = await backup.sql('select body from app.notes where id = 1');
+      expect(note?.body).toBe('only dual-write copies this table');
+      const [copy] = await backup.sql(`select name from app.parents where id = ${parent?.id}`);
+      expect(copy?.name).toBe('replicated');
+      expect(warnings.filter((w) => w.includes('app.parents'))).toHaveLength(1);
+      const status = (await replicationStatus(options()))._unsafeUnwrap();
+      expect(status.applyErrors, 'the subscription never met a row dual-write wrote first').toBe(0);
+    } finally {
+      await writer.drain(5000);
+      await backupSql.end({ timeout: 1 });
+    }
   });
 
   it('the backup stopped and restarted under load catches up with nothing lost', async () => {

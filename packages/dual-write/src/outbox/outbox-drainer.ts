@@ -3,6 +3,7 @@ import { defaultApplyTimeoutMs, withApplyDeadline } from '../apply/apply-deadlin
 import { countChanges } from '../apply/change.js';
 import { isTransientError } from '../apply/error-kind.js';
 import { applyIsolating } from '../apply/isolating-apply.js';
+import { skipReplicatedTables } from '../apply/replicated-tables.js';
 import { type DualWriteLogger, redactingLogger, silentLogger } from '../logger.js';
 import { type DualWriteMetrics, MetricCounters } from '../queue/metrics.js';
 import { RetryPolicy, realTiming, type Timing } from '../queue/retry-policy.js';
@@ -131,11 +132,15 @@ export class OutboxDrainer {
       stepDown: () => this.#leadership.stepDown(),
     });
     this.#target = withApplyDeadline(
-      jsonTarget(options.backup, {
-        names,
-        epoch: () => this.#leadership.epoch,
-        statementTimeoutMs: options.statementTimeoutMs,
-      }),
+      skipReplicatedTables(
+        jsonTarget(options.backup, {
+          names,
+          epoch: () => this.#leadership.epoch,
+          statementTimeoutMs: options.statementTimeoutMs,
+        }),
+        options.backup,
+        { logger: this.#logger, now: this.#timing.now },
+      ),
       options.applyTimeoutMs ?? defaultApplyTimeoutMs(options.statementTimeoutMs),
     );
   }
