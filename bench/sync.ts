@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { connect } from '@multidb/config';
 import { checkDrift, DEFAULT_COPY_CHUNK_ROWS, DEFAULT_LANES, syncBackup } from '@multidb/sync';
 import { pgBinDir, startPgCluster } from '@multidb/testing';
+import { ITEMS_DDL, ITEMS_TABLE, itemsFill } from './lib/bench-items.js';
 import { fmt, machine, measure, type Ratio, type Sample, verdict, writeResults } from './lib/bench-kit.js';
 
 const flag = (name: string, fallback: number) => {
@@ -19,11 +20,9 @@ const flag = (name: string, fallback: number) => {
 /** `--rows N --runs N` for a quicker look; the recorded figures use the defaults. */
 const ROWS = flag('rows', 1_000_000);
 const RUNS = flag('runs', 3);
-const TABLE = 'bench.items';
-const DDL = `CREATE SCHEMA bench; CREATE TABLE bench.items (id bigint PRIMARY KEY, account int NOT NULL,
-  amount numeric(12, 2), label text, created timestamptz NOT NULL);`;
-const FILL = `INSERT INTO bench.items SELECT i, i % 1000, (i % 100000) / 7.0, 'item ' || md5(i::text),
-  timestamptz '2024-01-01' + i * interval '1 second' FROM generate_series(1, ${ROWS}) AS i; ANALYZE bench.items;`;
+const TABLE = ITEMS_TABLE;
+const DDL = ITEMS_DDL;
+const FILL = itemsFill(ROWS);
 const COUNT = 'SELECT count(*) FROM bench.items';
 const SCAN = `SELECT count(*), sum(('x' || substr(md5(ROW(id, account, amount, label, created)::text), 18))::bit(60)::bigint)
   FROM bench.items`;

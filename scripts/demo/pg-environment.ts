@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type AnyPgDatabase, connect, type DbHandle, executeRows, MultiDbError } from '@multidb/config';
+import { type AnyPgDatabase, connect, type DbHandle, executeRows } from '@multidb/config';
 import { type PrimarySchema, primarySchema, splitLayout } from '@multidb/example-app';
 import { migrate, openSplitClients } from '@multidb/split-schema';
 import { type PgCluster, type PgNode, pgPrerequisitesMissing, startPgCluster } from '@multidb/testing';
@@ -23,8 +23,7 @@ const withDatabase = (url: string, database: string): string => {
 export async function startPgEnvironment(): Promise<DemoEnvironment> {
   const missing = pgPrerequisitesMissing();
   if (missing.length > 0) {
-    throw new MultiDbError(
-      'PgUnavailable',
+    throw new Error(
       `--pg needs the PostgreSQL server binaries (Debian package postgresql, or PG_BIN):\n- ${missing.join('\n- ')}`,
     );
   }
@@ -72,7 +71,7 @@ export async function startPgEnvironment(): Promise<DemoEnvironment> {
         await backupNode.sql(`CREATE DATABASE ${database}`);
         const url = withDatabase(backupNode.url, database);
         const report = await migrateBackup(url);
-        if (!report.ok) throw new MultiDbError('MigrationFailed', `migrating ${database} failed`);
+        if (!report.ok) throw new Error(`migrating ${database} failed`);
         return connect(url, { schema: primarySchema, max: 4 });
       },
       secrets: [password],

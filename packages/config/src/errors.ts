@@ -1,16 +1,61 @@
 import { redactText } from './redact.js';
 
+/**
+ * Every `code` a `MultiDbError` of the toolkit carries. A closed union: `switch (error.code)` is checked by the
+ * compiler, and a renamed or removed code is a compile error in the code that tests for it.
+ */
+export type MultiDbErrorCode =
+  // configuration and options (thrown at construction, before any connection is made)
+  | 'InvalidConfig'
+  | 'InvalidUrl'
+  | 'InvalidOptions'
+  | 'InvalidRouterConfig'
+  | 'InvalidHealthConfig'
+  | 'InvalidMetricsConfig'
+  | 'InvalidSplitConfig'
+  | 'InvalidSplitSchema'
+  | 'UnknownSchema'
+  | 'InvalidIdentifier'
+  | 'InvalidLiteral'
+  // drivers and connections
+  | 'DriverMissing'
+  | 'UnsupportedDriver'
+  | 'ConnectFailed'
+  | 'CopyUnsupported'
+  | 'DrizzleIncompatible'
+  // router
+  | 'UnknownIntent'
+  | 'WriteOnReadIntent'
+  | 'PrimaryUnavailable'
+  | 'RouterClosed'
+  // dual-write
+  | 'NoPrimaryKey'
+  | 'PrimaryKeyUpdate'
+  | 'UncapturedMutation'
+  | 'UnsupportedMutation'
+  | 'UnknownOutboxTable'
+  | 'BackupTimeout'
+  | 'FencedOut';
+
 /** Base class of every error the toolkit throws: a stable `code`, context, and a message free of credentials. */
-export class MultiDbError extends Error {
-  readonly code: string;
+export class MultiDbError<TCode extends MultiDbErrorCode = MultiDbErrorCode> extends Error {
+  readonly code: TCode;
   readonly context: Readonly<Record<string, unknown>>;
 
-  constructor(code: string, message: string, context: Record<string, unknown> = {}, options?: ErrorOptions) {
+  constructor(code: TCode, message: string, context: Record<string, unknown> = {}, options?: ErrorOptions) {
     super(redactText(message), options);
     this.name = 'MultiDbError';
     this.code = code;
     this.context = Object.freeze(redactContext(context));
   }
+}
+
+/** `true` for a `MultiDbError` (of `code`, when given); narrows `error.code` to that code. */
+export function isMultiDbError<TCode extends MultiDbErrorCode = MultiDbErrorCode>(
+  error: unknown,
+  code?: TCode,
+): error is MultiDbError<TCode> {
+  return error instanceof MultiDbError && (code === undefined || error.code === code);
 }
 
 function redactContext(context: Record<string, unknown>): Record<string, unknown> {

@@ -1,5 +1,11 @@
 export { connect } from './connect.js';
-export { describeError, innermostErrorCode, MultiDbError } from './errors.js';
+export {
+  describeError,
+  innermostErrorCode,
+  isMultiDbError,
+  MultiDbError,
+  type MultiDbErrorCode,
+} from './errors.js';
 export { type AnyPgDatabase, executeRows, normaliseRows } from './execute-rows.js';
 export type { ConnectOptions, DbHandle, DriverKind, PostgresDriverOptions } from './handle.js';
 export {

@@ -10,6 +10,7 @@ import { blockPglite } from './support/block-backup.js';
 import { expectTablesEqual, rowCount } from './support/expect-tables-equal.js';
 import { type Pair, pglitePair } from './support/pair.js';
 import { allTables, counters, schema } from './support/schema.js';
+import { until } from './support/until.js';
 
 // A backup that accepts the batch and never answers (a frozen connection, a black-holed network) cannot be
 // stopped by statement_timeout: the server never sees the statement. The client-side deadline notices it, holds
@@ -23,14 +24,6 @@ beforeAll(async () => {
 });
 afterAll(() => pair?.close());
 beforeEach(() => pair.reset());
-
-const until = async (condition: () => boolean, timeoutMs = 5000) => {
-  const end = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-};
 
 describe('apply deadline (memory mode)', () => {
   it('a batch the backup never answers times out as BackupTimeout; its rows are held, not lost or dead-lettered', async () => {
@@ -46,7 +39,12 @@ describe('apply deadline (memory mode)', () => {
     const release = await blockPglite(backupPg);
     try {
       await db.insert(counters).values({ name: 'a', n: 1 });
-      await until(() => writer.metrics().lastError?.includes('BackupTimeout') === true);
+      await until(
+        'a BackupTimeout',
+        () => writer.metrics().lastError?.includes('BackupTimeout') === true,
+        5000,
+        10,
+      );
       expect(writer.metrics()).toMatchObject({ backupReachable: false, deadLettered: 0, depth: 1 });
       // The primary path completes while the backup is still stuck.
       await db.update(counters).set({ n: 2 }).where(eq(counters.name, 'a'));

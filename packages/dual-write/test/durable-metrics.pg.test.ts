@@ -1,10 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createDualWriter, type DualWriter } from '../src/index.js';
+import { durableWriters } from './support/durable-writers.js';
 import { expectTablesEqual } from './support/expect-tables-equal.js';
 import type { Pair } from './support/pair.js';
 import { sharedCluster } from './support/pg-cluster-pair.js';
-import { allTables, counters, schema } from './support/schema.js';
+import { allTables, counters } from './support/schema.js';
+import { until as waitUntil } from './support/until.js';
 
 // Real PostgreSQL: the backup server is stopped (an outage, not a slow backup); every process reports the
 // outbox's real depth and lag, leader or not, draining or not.
@@ -13,31 +14,12 @@ let pair: Pair;
 cluster.openForFile((opened) => {
   pair = opened;
 });
-const writers: DualWriter[] = [];
+const writers = durableWriters(() => pair, 50);
+const durableWriter = (drainer: boolean) => writers.create(drainer);
 beforeEach(() => pair.reset());
-afterEach(async () => {
-  await Promise.all(writers.splice(0).map((w) => w.drain(30_000)));
-});
-
-function durableWriter(drainer: boolean): DualWriter {
-  const writer = createDualWriter({
-    backup: pair.backup.db,
-    primary: pair.primary.db,
-    mode: 'durable',
-    schema,
-    drainer: drainer ? { pollIntervalMs: 50 } : false,
-  });
-  writers.push(writer);
-  return writer;
-}
-
-async function until(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+afterEach(() => writers.drainAll(30_000));
+/** A real server is slower to stop and start than PGlite: a longer wait. */
+const until = (what: string, check: () => boolean) => waitUntil(what, check, 30_000, 25);
 
 describe('durable metrics on PostgreSQL', () => {
   it('a stopped backup: leader, follower and a writer without a drainer all see the pending entries and their age', async () => {

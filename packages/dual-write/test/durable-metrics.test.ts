@@ -1,16 +1,19 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createDualWriter, type DualWriteMetrics, type DualWriter } from '../src/index.js';
+import type { DualWriteMetrics } from '../src/index.js';
 import { blockPglite } from './support/block-backup.js';
+import { durableWriters } from './support/durable-writers.js';
 import { expectTablesEqual } from './support/expect-tables-equal.js';
 import { type Pair, pglitePair } from './support/pair.js';
-import { allTables, counters, schema } from './support/schema.js';
+import { allTables, counters } from './support/schema.js';
+import { until } from './support/until.js';
 
 // Durable mode's depth and lag are the outbox's, read from the primary by every process: true while the backup
 // is down, in the leader, in a drainer that does not lead, and in a writer with no drainer at all.
 let pair: Pair;
 let backupPg: PGlite;
-const writers: DualWriter[] = [];
+const writers = durableWriters(() => pair, 20);
+const durableWriter = writers.create;
 
 beforeAll(async () => {
   pair = await pglitePair();
@@ -18,30 +21,7 @@ beforeAll(async () => {
 });
 afterAll(() => pair?.close());
 beforeEach(() => pair.reset());
-afterEach(async () => {
-  await Promise.all(writers.splice(0).map((w) => w.drain(10_000)));
-});
-
-function durableWriter(drainer: boolean, depthRefreshMs?: number): DualWriter {
-  const writer = createDualWriter({
-    backup: pair.backup.db,
-    primary: pair.primary.db,
-    mode: 'durable',
-    schema,
-    drainer: drainer ? { pollIntervalMs: 20 } : false,
-    depthRefreshMs,
-  });
-  writers.push(writer);
-  return writer;
-}
-
-async function until(what: string, check: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+afterEach(() => writers.drainAll(10_000));
 
 describe('durable metrics come from the outbox', () => {
   it('show the real depth and age during a backup outage in every process, and 0 once it is drained', async () => {

@@ -1,20 +1,10 @@
-export {
-  type Balancer,
-  type BalancingStrategy,
-  createBalancer,
-  type PickContext,
-  type Picker,
-} from './balancer.js';
-export { isConnectionError, isRetryableRead } from './connection-errors.js';
-export type { InScope } from './consistency-scope.js';
+export type { InScope } from './consistency/consistency-scope.js';
 export {
   type DecodedToken,
   decodeConsistencyToken,
   encodeConsistencyToken,
   MAX_TOKEN_LENGTH,
-} from './consistency-token.js';
-export { createDbRouter } from './create-db-router.js';
-export type { ClientOptions, DbRouter, RouterTransaction } from './db-router-api.js';
+} from './consistency/consistency-token.js';
 export {
   createHealthHandler,
   type HealthDetail,
@@ -24,28 +14,29 @@ export {
   type NodeHealthDetail,
   type ServingStatus,
   servingStatus,
-} from './health-handler.js';
-export { formatLsn, type HealthStatus, type NodeHealthStatus } from './health-status.js';
+} from './health/health-handler.js';
+export { formatLsn, type HealthStatus, type NodeHealthStatus } from './health/health-status.js';
+export { describeFailure, type HysteresisOptions, NodeHealth } from './health/node-health.js';
 export {
   LagInspector,
   type LagLimits,
   type LagReport,
   type LagTarget,
   type ReplicaLag,
-} from './lag-report.js';
-export { type LagEstimate, LagTracker, type ReplicationState } from './lag-tracker.js';
+} from './lag/lag-report.js';
+export { type LagEstimate, LagTracker, type ReplicationState } from './lag/lag-tracker.js';
+export { type PositionSource, type ReplicationSample, sqlPositionSource } from './lag/position-source.js';
+export type { NodeMetrics, RouteKey, RouterMetricsSnapshot } from './metrics/router-metrics.js';
+export type { NodeInfo, NodeRole } from './nodes/node-info.js';
+export { createDbRouter } from './router/create-db-router.js';
+export type { ClientOptions, DbRouter, RouterTransaction } from './router/db-router-api.js';
 export {
   createDbRouterFromEnv,
   createLazyDbRouter,
   dbRouter,
   type RouterSettings,
   routerOptionsFromTopology,
-} from './lazy-db-router.js';
-export { describeFailure, type HysteresisOptions, NodeHealth } from './node-health.js';
-export type { NodeInfo, NodeRole } from './node-info.js';
-export { type PositionSource, type ReplicationSample, sqlPositionSource } from './position-source.js';
-export { RoutedDatabase } from './routed-database.js';
-export type { NodeMetrics, RouteKey, RouterMetricsSnapshot } from './router-metrics.js';
+} from './router/lazy-db-router.js';
 export type {
   Clock,
   DbRouterOptions,
@@ -56,6 +47,15 @@ export type {
   ReplicaSpec,
   WriteClientKind,
   WriteClientWrapper,
-} from './router-options.js';
-export { RoutingSession } from './routing-session.js';
-export { classifySql, type StatementClass } from './sql-classifier.js';
+} from './router/router-options.js';
+export {
+  type Balancer,
+  type BalancingStrategy,
+  createBalancer,
+  type PickContext,
+  type Picker,
+} from './routing/balancer.js';
+export { isConnectionError, isRetryableRead } from './routing/connection-errors.js';
+export { RoutedDatabase } from './routing/routed-database.js';
+export { RoutingSession } from './routing/routing-session.js';
+export { classifySql, type StatementClass } from './sql/sql-classifier.js';

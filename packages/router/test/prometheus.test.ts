@@ -3,7 +3,7 @@ import { MultiDbError } from '@multidb/config';
 import { Registry } from 'prom-client';
 import { describe, expect, test } from 'vitest';
 import { createDbRouter, type DbRouter } from '../src/index.js';
-import { prometheusMetrics } from '../src/prometheus-index.js';
+import { prometheusMetrics } from '../src/prometheus/index.js';
 import { useInMemoryCluster } from './support/in-memory-cluster.js';
 import { type TestSchema, users } from './support/test-schema.js';
 

@@ -1,76 +1,61 @@
-import { connect, type DbHandle, executeRows } from '@multidb/config';
-import { type PgCluster, type PgNode, startPgCluster } from '@multidb/testing';
+import type { DbHandle } from '@multidb/config';
+import { executeRows } from '@multidb/config';
+import type { PgCluster, PgNode } from '@multidb/testing';
 import { sql } from 'drizzle-orm';
-import { integer, pgTable, text } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
-import { createDbRouter, type DbRouter, encodeConsistencyToken, type HealthOptions } from '../src/index.js';
+import { createDbRouter, encodeConsistencyToken, type HealthOptions } from '../src/index.js';
+import {
+  type NotesCluster,
+  type NotesRouter,
+  notes,
+  notesRouterOptions,
+  servedBy as servedOn,
+  startNotesCluster,
+} from './support/pg-notes.js';
 
 // The primary is what every read falls back to, so it must not receive reads the replicas can serve — least of all
 // when a fleet starts, right after the primary restarts, or because a client says so. Real streaming replicas.
 
-const notes = pgTable('notes', {
-  id: integer().primaryKey().generatedAlwaysAsIdentity(),
-  body: text().notNull(),
-});
-const schema = { notes };
-
+const NAMES = ['r0', 'r1', 'dr'];
+let at: NotesCluster;
 let cluster: PgCluster;
 let admin: DbHandle;
 let r0: PgNode;
 let r1: PgNode;
 let dr: PgNode;
-const routers: DbRouter<typeof schema>[] = [];
+const routers: NotesRouter[] = [];
 
 beforeAll(async () => {
-  cluster = await startPgCluster({ replicas: 3 });
-  [r0, r1, dr] = cluster.replicas as [PgNode, PgNode, PgNode];
-  admin = await connect(cluster.primary.url);
-  await admin.exec(
-    'CREATE TABLE notes (id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY, body text NOT NULL)',
-  );
-  await admin.exec("INSERT INTO notes (body) VALUES ('seed')");
-  await cluster.waitForReplication();
+  at = await startNotesCluster({ replicas: 3 }, NAMES, ['seed']);
+  ({ cluster, admin } = at);
+  [r0, r1, dr] = at.replicas as [PgNode, PgNode, PgNode];
 });
 
 afterAll(async () => {
   await Promise.all(routers.map((r) => r.close()));
-  await admin?.close();
-  await cluster?.stop();
+  await at?.stop();
 });
 
-function newRouter(health: HealthOptions = {}): DbRouter<typeof schema> {
-  const router = createDbRouter({
-    primary: cluster.primary.url,
-    replicas: [
-      { name: 'r0', db: r0.url },
-      { name: 'r1', db: r1.url },
-      { name: 'dr', db: dr.url, role: 'dr' },
-    ],
-    schema,
-    health,
-    lag: { maxBytes: 16 * 1024 * 1024, maxSeconds: 30 },
-    connect: { max: 4, connectTimeout: 2 },
-  });
+function newRouter(health: HealthOptions = {}): NotesRouter {
+  const router = createDbRouter(
+    notesRouterOptions(at, NAMES, {
+      replicas: [
+        { name: 'r0', db: r0.url },
+        { name: 'r1', db: r1.url },
+        { name: 'dr', db: dr.url, role: 'dr' },
+      ],
+      health,
+      lag: { maxBytes: 16 * 1024 * 1024, maxSeconds: 30 },
+    }),
+  );
   routers.push(router);
   return router;
 }
 
-const nodeByPort = () =>
-  new Map([cluster.primary, r0, r1, dr].map((n, i) => [n.port, ['primary', 'r0', 'r1', 'dr'][i]]));
-async function servedBy(router: DbRouter<typeof schema>, token?: string): Promise<string> {
-  const [row] = await executeRows<{ port: number }>(
-    router.getClient('read', { token }),
-    sql`select inet_server_port() as port`,
-  );
-  return nodeByPort().get(Number(row?.port)) ?? 'unknown';
-}
+const servedBy = (router: NotesRouter, token?: string) => servedOn(router, at, token);
 
 /** Reads with `workers` loops for `ms`: which node served how many (failures counted as 'failed'). */
-async function readLoad(
-  router: DbRouter<typeof schema>,
-  ms: number,
-  workers = 4,
-): Promise<Map<string, number>> {
+async function readLoad(router: NotesRouter, ms: number, workers = 4): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
   const end = Date.now() + ms;
   await Promise.all(
@@ -178,7 +163,7 @@ describe('protecting the primary (real streaming replicas)', () => {
         sql`select count(*)::int as n, inet_server_port() as port from notes where body = 'from another instance'`,
       );
       expect(row?.n).toBe(1);
-      expect(nodeByPort().get(Number(row?.port))).toBe('primary');
+      expect(at.nodeAt(Number(row?.port))).toBe('primary');
       expect(reader.getMetrics().consistency.tokensAhead).toBe(10);
     } finally {
       await r0.resumeReplay();

@@ -1,9 +1,9 @@
 import type { ReadIntent } from '@multidb/config';
 import { drizzle } from 'drizzle-orm/pglite';
 import { describe, expect, test } from 'vitest';
-import { createBalancer } from '../src/balancer.js';
-import { RoutePlanner } from '../src/route-planner.js';
-import { RouterNode } from '../src/router-node.js';
+import { RouterNode } from '../src/nodes/router-node.js';
+import { createBalancer } from '../src/routing/balancer.js';
+import { RoutePlanner } from '../src/routing/route-planner.js';
 
 // Routing decisions without a database: drizzle.mock() nodes whose health and lag the test sets directly.
 const hysteresis = { failuresToDown: 1, successesToUp: 1 };

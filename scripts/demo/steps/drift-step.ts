@@ -1,4 +1,3 @@
-import { MultiDbError } from '@multidb/config';
 import { clients } from '@multidb/example-app';
 import { asc, eq, sql } from 'drizzle-orm';
 import { type Claim, claim, type StepOutcome } from '../claims.js';
@@ -22,7 +21,7 @@ export async function driftStep(ctx: StoryContext): Promise<StepOutcome<DriftFig
   const { env, narrator } = ctx;
   const backup = env.backup.handle.db;
   const [row] = await backup.select({ id: clients.id }).from(clients).orderBy(asc(clients.id)).limit(1);
-  if (row === undefined) throw new MultiDbError('DemoSetup', 'the backup has no clients to change');
+  if (row === undefined) throw new Error('the backup has no clients to change');
   await backup.execute(
     sql`update customer.clients set name = 'changed on the backup by hand', updated_at = now() where id = ${row.id}`,
   );

@@ -1,4 +1,3 @@
-import { MultiDbError } from '@multidb/config';
 import { type Claim, claim, type StepOutcome } from '../claims.js';
 import type { DemoApp } from '../demo-app.js';
 import { formatServed, readsOn, type ServedReads, servedBetween, servedReads } from '../routing-figures.js';
@@ -42,7 +41,7 @@ async function probeHealth(app: DemoApp): Promise<ReplicaFailureFigures['health'
 export async function replicaFailureStep(ctx: StoryContext): Promise<StepOutcome<ReplicaFailureFigures>> {
   const { app, env, narrator, workload } = ctx;
   const victim = env.replicas.find((r) => r.spec.name === VICTIM);
-  if (victim === undefined) throw new MultiDbError('DemoSetup', `no ${VICTIM} in the environment`);
+  if (victim === undefined) throw new Error(`no ${VICTIM} in the environment`);
   const requestsBefore = workload.requests;
   const failedBefore = workload.failed;
   const retriesBefore = app.router.getMetrics().retries;

@@ -1,4 +1,4 @@
-import { innermostErrorCode, MultiDbError } from '@multidb/config';
+import { innermostErrorCode, isMultiDbError } from '@multidb/config';
 
 /**
  * A stable name for an error: a `MultiDbError` code (with the driver code it carries, `PrimaryUnavailable:ECONNREFUSED`),
@@ -6,7 +6,7 @@ import { innermostErrorCode, MultiDbError } from '@multidb/config';
  * `.cause`), else the error's class name.
  */
 export function errorCode(error: unknown): string {
-  if (error instanceof MultiDbError) {
+  if (isMultiDbError(error)) {
     const driverCode = error.context.driverCode;
     return typeof driverCode === 'string' ? `${error.code}:${driverCode}` : error.code;
   }

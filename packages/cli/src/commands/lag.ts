@@ -3,8 +3,8 @@ import {
   type ConfigOptions,
   connect,
   type DbHandle,
+  isMultiDbError,
   loadConfig,
-  MultiDbError,
   redactUrl,
 } from '@multidb/config';
 import { describeFailure, LagInspector, type LagReport, type LagTarget } from '@multidb/router';
@@ -70,7 +70,7 @@ export async function runLagCli(argv: readonly string[], io: LagCliIo): Promise<
   } catch (error) {
     // connect() parses the URL (a malformed one is a configuration error) and opens PGlite directories.
     io.stderr.write(`${describeFailure(error)}\n`);
-    return error instanceof MultiDbError && error.code === 'InvalidUrl' ? 2 : 1;
+    return isMultiDbError(error, 'InvalidUrl') ? 2 : 1;
   } finally {
     await Promise.all(handles.map((handle) => handle.close().catch(() => undefined)));
   }

@@ -1,4 +1,4 @@
-import { describeError, loadConfig, MultiDbError, redactText } from '@multidb/config';
+import { describeError, isMultiDbError, loadConfig, redactText } from '@multidb/config';
 import {
   type AnySchema,
   formatMigrationReport,
@@ -138,8 +138,8 @@ async function openClients(
   try {
     return await openSplitClients(layout, topology);
   } catch (error) {
-    const bad = error instanceof MultiDbError && error.code.startsWith('Invalid');
-    const type = error instanceof MultiDbError ? error.code : 'ConnectFailed';
+    const bad = isMultiDbError(error) && error.code.startsWith('Invalid');
+    const type = isMultiDbError(error) ? error.code : 'ConnectFailed';
     return fail(io, json, bad ? MIGRATE_EXIT.badConfig : MIGRATE_EXIT.failed, type, describeError(error));
   }
 }

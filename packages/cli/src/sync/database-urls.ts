@@ -1,4 +1,5 @@
 import { loadConfig } from '@multidb/config';
+import { splitTableList } from '@multidb/sync';
 import { err, ok, type Result } from 'neverthrow';
 
 export interface UsageError {
@@ -46,4 +47,11 @@ export function wholeNumberFlag(
     });
   }
   return ok(parsed);
+}
+
+/** `--tables a,"odd name",s.t`: the names (double quotes keep commas and dots), or a usage error for an empty list. */
+export function tablesFlag(value: string | undefined): Result<string[] | undefined, UsageError> {
+  if (value === undefined) return ok(undefined);
+  const tables = splitTableList(value);
+  return tables.length === 0 ? err({ type: 'UsageError', message: '--tables is empty' }) : ok(tables);
 }

@@ -1,6 +1,5 @@
-import { splitTableList } from '@multidb/sync';
 import { err, ok, type Result } from 'neverthrow';
-import { type UsageError, wholeNumberFlag } from './database-urls.js';
+import { tablesFlag, type UsageError, wholeNumberFlag } from './database-urls.js';
 import { parseFlags } from './parse-flags.js';
 
 export interface DriftArgs {
@@ -54,13 +53,12 @@ export function parseDriftArgs(argv: readonly string[]): Result<DriftArgs, Usage
     10_000_000,
   );
   if (chunkRows.isErr()) return err(chunkRows.error);
-  const tables = values.tables === undefined ? undefined : splitTableList(values.tables as string);
-  if (tables !== undefined && tables.length === 0)
-    return err({ type: 'UsageError', message: '--tables is empty' });
+  const tables = tablesFlag(values.tables as string | undefined);
+  if (tables.isErr()) return err(tables.error);
   return ok({
     source: values.source as string | undefined,
     target: values.target as string | undefined,
-    tables,
+    tables: tables.value,
     repair: values.repair === true,
     json: values.json === true,
     recheckDelayMs: delay.value,

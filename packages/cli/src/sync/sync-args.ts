@@ -1,6 +1,6 @@
-import { DEFAULT_BATCH_SIZE, DEFAULT_COPY_CHUNK_ROWS, DEFAULT_LANES, splitTableList } from '@multidb/sync';
+import { DEFAULT_BATCH_SIZE, DEFAULT_COPY_CHUNK_ROWS, DEFAULT_LANES } from '@multidb/sync';
 import { err, ok, type Result } from 'neverthrow';
-import { type UsageError, wholeNumberFlag } from './database-urls.js';
+import { tablesFlag, type UsageError, wholeNumberFlag } from './database-urls.js';
 import { parseFlags } from './parse-flags.js';
 
 export interface SyncArgs {
@@ -70,13 +70,12 @@ export function parseSyncArgs(argv: readonly string[]): Result<SyncArgs, UsageEr
   if (chunkRows.isErr()) return err(chunkRows.error);
   const lanes = wholeNumberFlag('lanes', values.lanes as string | undefined, DEFAULT_LANES, 16);
   if (lanes.isErr()) return err(lanes.error);
-  const tables = values.tables === undefined ? undefined : splitTableList(values.tables as string);
-  if (tables !== undefined && tables.length === 0)
-    return err({ type: 'UsageError', message: '--tables is empty' });
+  const tables = tablesFlag(values.tables as string | undefined);
+  if (tables.isErr()) return err(tables.error);
   return ok({
     source: values.source as string | undefined,
     target: values.target as string | undefined,
-    tables,
+    tables: tables.value,
     batchSize: batchSize.value,
     chunkRows: chunkRows.value,
     lanes: lanes.value,

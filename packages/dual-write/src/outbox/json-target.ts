@@ -1,4 +1,4 @@
-import { type AnyPgDatabase, MultiDbError } from '@multidb/config';
+import { type AnyPgDatabase, isMultiDbError, MultiDbError } from '@multidb/config';
 import { sql } from 'drizzle-orm';
 import type { BackupTarget } from '../apply/change.js';
 import { jsonRowsTarget } from '../apply/json-rows-target.js';
@@ -44,5 +44,5 @@ async function checkFence(tx: AnyPgDatabase, options: JsonTargetOptions): Promis
 }
 
 export function isFencedOut(error: unknown): boolean {
-  return error instanceof MultiDbError && error.code === 'FencedOut';
+  return isMultiDbError(error, 'FencedOut');
 }

@@ -1,6 +1,6 @@
 import type { ReadIntent } from '@multidb/config';
+import type { RouterNode } from '../nodes/router-node.js';
 import type { Balancer } from './balancer.js';
-import type { RouterNode } from './router-node.js';
 
 interface IntentTable {
   /** Eligible replicas by preference: the intent's own tier, then plain read replicas. */

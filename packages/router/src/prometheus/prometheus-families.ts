@@ -1,6 +1,6 @@
-import type { HealthStatus } from './health-status.js';
-import type { RouterMetricsSnapshot } from './router-metrics.js';
-import { ROUTE_KEYS } from './router-metrics.js';
+import type { HealthStatus } from '../health/health-status.js';
+import type { RouterMetricsSnapshot } from '../metrics/router-metrics.js';
+import { ROUTE_KEYS } from '../metrics/router-metrics.js';
 
 export interface RouterState {
   readonly metrics: RouterMetricsSnapshot;

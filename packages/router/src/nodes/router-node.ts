@@ -8,11 +8,11 @@ import {
 } from '@multidb/config';
 import { is } from 'drizzle-orm';
 import { PgDatabase } from 'drizzle-orm/pg-core';
-import type { LagEstimate } from './lag-tracker.js';
-import { type HysteresisOptions, NodeHealth } from './node-health.js';
+import { type HysteresisOptions, NodeHealth } from '../health/node-health.js';
+import type { LagEstimate } from '../lag/lag-tracker.js';
+import { type PositionSource, sqlPositionSource } from '../lag/position-source.js';
+import type { SettledNode } from '../router/settle-options.js';
 import type { NodeInfo, NodeRole } from './node-info.js';
-import { type PositionSource, sqlPositionSource } from './position-source.js';
-import type { SettledNode } from './settle-options.js';
 
 const UNKNOWN_LAG: LagEstimate = Object.freeze({ state: 'unknown', bytes: null, seconds: null });
 

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { MultiDbError, redactText } from '@multidb/config';
-import type { DbRouter } from './db-router-api.js';
+import type { DbRouter } from '../router/db-router-api.js';
 import type { HealthStatus, NodeHealthStatus } from './health-status.js';
 
 /**

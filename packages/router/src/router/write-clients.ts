@@ -1,7 +1,7 @@
 import { MultiDbError } from '@multidb/config';
 import { is } from 'drizzle-orm';
 import { PgDatabase } from 'drizzle-orm/pg-core';
-import type { RoutedDatabase } from './routed-database.js';
+import type { RoutedDatabase } from '../routing/routed-database.js';
 import type { WriteClientKind, WriteClientWrapper } from './router-options.js';
 
 /** Applies the user's write-client wrapper, checking it kept a Drizzle database (a wrong one fails at start). */

@@ -1,7 +1,7 @@
 import type { ReadIntent } from '@multidb/config';
-import type { ReplicationState } from './lag-tracker.js';
-import type { NodeRole } from './node-info.js';
-import type { RouterNode } from './router-node.js';
+import type { ReplicationState } from '../lag/lag-tracker.js';
+import type { NodeRole } from '../nodes/node-info.js';
+import type { RouterNode } from '../nodes/router-node.js';
 
 export interface NodeHealthStatus {
   readonly name: string;

@@ -1,11 +1,11 @@
 import { type ConfigOptions, type Intent, loadConfig, MultiDbError, type Topology } from '@multidb/config';
 import type { PgTransactionConfig } from 'drizzle-orm/pg-core';
-import type { InScope } from './consistency-scope.js';
+import type { InScope } from '../consistency/consistency-scope.js';
+import type { HealthStatus } from '../health/health-status.js';
+import type { RouterMetricsSnapshot } from '../metrics/router-metrics.js';
+import type { RoutedDatabase } from '../routing/routed-database.js';
 import { createDbRouter } from './create-db-router.js';
 import type { ClientOptions, DbRouter, RouterTransaction } from './db-router-api.js';
-import type { HealthStatus } from './health-status.js';
-import type { RoutedDatabase } from './routed-database.js';
-import type { RouterMetricsSnapshot } from './router-metrics.js';
 import type { DbRouterOptions } from './router-options.js';
 
 export type RouterSettings<TSchema extends Record<string, unknown>> = Omit<

@@ -1,4 +1,4 @@
-import type { PositionSource } from './position-source.js';
+import type { PositionSource } from '../lag/position-source.js';
 
 /** Least time between two reads of the primary's position made to check tokens (bounds what forged ones cost). */
 const MIN_REFRESH_MS = 50;

@@ -1,5 +1,5 @@
 import type { ReadIntent } from '@multidb/config';
-import type { NodeInfo } from './node-info.js';
+import type { NodeInfo } from '../nodes/node-info.js';
 
 export type BalancingStrategy = 'round-robin' | 'weighted' | 'least-latency';
 

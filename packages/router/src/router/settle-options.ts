@@ -1,5 +1,5 @@
 import { MultiDbError, READ_INTENTS, type ReadIntent } from '@multidb/config';
-import type { PositionSource } from './position-source.js';
+import type { PositionSource } from '../lag/position-source.js';
 import type {
   DbRouterOptions,
   HealthOptions,

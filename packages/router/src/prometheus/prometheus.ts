@@ -1,6 +1,6 @@
 import { MultiDbError } from '@multidb/config';
 import { Counter, Gauge, Registry } from 'prom-client';
-import type { DbRouter } from './db-router-api.js';
+import type { DbRouter } from '../router/db-router-api.js';
 import { FAMILIES, type Family, type RouterState } from './prometheus-families.js';
 
 /** What the exposition needs from a router (any schema). */

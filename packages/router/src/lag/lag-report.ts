@@ -1,9 +1,9 @@
 import { type AnyPgDatabase, executeRows } from '@multidb/config';
-import { formatLsn } from './health-status.js';
+import { formatLsn } from '../health/health-status.js';
+import { describeFailure } from '../health/node-health.js';
+import { type Clock, systemClock } from '../router/router-options.js';
 import { LagTracker, type ReplicationState } from './lag-tracker.js';
-import { describeFailure } from './node-health.js';
 import { type ReplicationSample, sqlPositionSource } from './position-source.js';
-import { type Clock, systemClock } from './router-options.js';
 
 /** A node to inspect: its Drizzle database and a redacted URL to print. */
 export interface LagTarget {

@@ -14,9 +14,9 @@ import {
 } from 'drizzle-orm/pg-core';
 import type { TablesRelationalConfig } from 'drizzle-orm/relations';
 import { fillPlaceholders } from 'drizzle-orm/sql';
+import { classifySql, type StatementClass } from '../sql/sql-classifier.js';
 import type { AnySession, AnyTransaction, QueryRoute, QueryRunner } from './query-route.js';
 import { type QueryMetadata, runWithCache, settleCacheConfig } from './routed-cache.js';
-import { classifySql, type StatementClass } from './sql-classifier.js';
 
 type ResultMapper = (rows: unknown[][], mapColumnValue?: (value: unknown) => unknown) => unknown;
 

@@ -8,19 +8,24 @@ import {
   type RelationalSchemaConfig,
   type TablesRelationalConfig,
 } from 'drizzle-orm/relations';
-import { createBalancer } from './balancer.js';
-import { ConsistencyScopes, type InScope } from './consistency-scope.js';
-import { decodeConsistencyToken, encodeConsistencyToken, requiredPosition } from './consistency-token.js';
+import { ConsistencyScopes, type InScope } from '../consistency/consistency-scope.js';
+import {
+  decodeConsistencyToken,
+  encodeConsistencyToken,
+  requiredPosition,
+} from '../consistency/consistency-token.js';
+import { PrimaryPosition } from '../consistency/primary-position.js';
+import { HealthMonitor } from '../health/health-monitor.js';
+import { type HealthStatus, healthStatus } from '../health/health-status.js';
+import { RouterMetrics, type RouterMetricsSnapshot } from '../metrics/router-metrics.js';
+import { RouterNode } from '../nodes/router-node.js';
+import { createBalancer } from '../routing/balancer.js';
+import type { QueryRoute } from '../routing/query-route.js';
+import { RouterQueryRunner } from '../routing/query-runner.js';
+import { RoutePlanner } from '../routing/route-planner.js';
+import { RoutedDatabase } from '../routing/routed-database.js';
+import { RoutingSession } from '../routing/routing-session.js';
 import type { ClientOptions, DbRouter, RouterTransaction } from './db-router-api.js';
-import { HealthMonitor } from './health-monitor.js';
-import { type HealthStatus, healthStatus } from './health-status.js';
-import { PrimaryPosition } from './primary-position.js';
-import type { QueryRoute } from './query-route.js';
-import { RouterQueryRunner } from './query-runner.js';
-import { RoutePlanner } from './route-planner.js';
-import { RoutedDatabase } from './routed-database.js';
-import { RouterMetrics, type RouterMetricsSnapshot } from './router-metrics.js';
-import { RouterNode } from './router-node.js';
 import {
   type Clock,
   type DbRouterOptions,
@@ -29,7 +34,6 @@ import {
   systemClock,
   type WriteClientWrapper,
 } from './router-options.js';
-import { RoutingSession } from './routing-session.js';
 import { settleOptions } from './settle-options.js';
 import { wrapWriteClient } from './write-clients.js';
 

@@ -1,7 +1,7 @@
 import type { Intent } from '@multidb/config';
 import type { PgSession, PgTransaction, PgTransactionConfig } from 'drizzle-orm/pg-core';
-import type { RouterNode } from './router-node.js';
-import type { StatementClass } from './sql-classifier.js';
+import type { RouterNode } from '../nodes/router-node.js';
+import type { StatementClass } from '../sql/sql-classifier.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: node sessions of any driver and schema
 export type AnySession = PgSession<any, any, any>;

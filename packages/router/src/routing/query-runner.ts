@@ -6,16 +6,16 @@ import {
   type ReadIntent,
 } from '@multidb/config';
 import type { PgTransactionConfig } from 'drizzle-orm/pg-core';
+import type { ConsistencyScopes } from '../consistency/consistency-scope.js';
+import { PRIMARY_ONLY } from '../consistency/consistency-token.js';
+import type { PrimaryPosition } from '../consistency/primary-position.js';
+import { ROUTE_KEYS, type RouteKey, type RouterMetrics } from '../metrics/router-metrics.js';
+import type { RouterNode } from '../nodes/router-node.js';
+import type { Clock } from '../router/router-options.js';
+import type { StatementClass } from '../sql/sql-classifier.js';
 import { isConnectionError, isRetryableRead } from './connection-errors.js';
-import type { ConsistencyScopes } from './consistency-scope.js';
-import { PRIMARY_ONLY } from './consistency-token.js';
-import type { PrimaryPosition } from './primary-position.js';
 import type { AnySession, AnyTransaction, QueryRoute, QueryRunner } from './query-route.js';
 import type { RoutePlanner } from './route-planner.js';
-import { ROUTE_KEYS, type RouteKey, type RouterMetrics } from './router-metrics.js';
-import type { RouterNode } from './router-node.js';
-import type { Clock } from './router-options.js';
-import type { StatementClass } from './sql-classifier.js';
 
 const ROUTE_INDEX = Object.fromEntries(ROUTE_KEYS.map((key, i) => [key, i])) as Record<RouteKey, number>;
 

@@ -1,5 +1,5 @@
 import { INTENTS, type Intent } from '@multidb/config';
-import type { RouterNode } from './router-node.js';
+import type { RouterNode } from '../nodes/router-node.js';
 
 /** `direct`: queries on the `$primary` / `$replicas` escape hatches, which bypass routing. */
 export type RouteKey = Intent | 'direct';

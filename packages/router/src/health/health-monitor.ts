@@ -1,7 +1,7 @@
-import { LagTracker } from './lag-tracker.js';
-import type { ReplicationSample } from './position-source.js';
-import type { RouterNode } from './router-node.js';
-import type { Clock, SettledHealthOptions } from './router-options.js';
+import { LagTracker } from '../lag/lag-tracker.js';
+import type { ReplicationSample } from '../lag/position-source.js';
+import type { RouterNode } from '../nodes/router-node.js';
+import type { Clock, SettledHealthOptions } from '../router/router-options.js';
 
 const PRIMARY_LAG = Object.freeze({ state: 'primary', bytes: 0, seconds: 0 } as const);
 const STILL_RUNNING = Object.assign(new Error('previous probe has not answered yet'), {

@@ -1,10 +1,10 @@
 import type { Intent } from '@multidb/config';
 import type { PgQueryResultHKT, PgTransaction, PgTransactionConfig } from 'drizzle-orm/pg-core';
 import type { ExtractTablesWithRelations } from 'drizzle-orm/relations';
-import type { InScope } from './consistency-scope.js';
-import type { HealthStatus } from './health-status.js';
-import type { RoutedDatabase } from './routed-database.js';
-import type { RouterMetricsSnapshot } from './router-metrics.js';
+import type { InScope } from '../consistency/consistency-scope.js';
+import type { HealthStatus } from '../health/health-status.js';
+import type { RouterMetricsSnapshot } from '../metrics/router-metrics.js';
+import type { RoutedDatabase } from '../routing/routed-database.js';
 
 export type RouterTransaction<TSchema extends Record<string, unknown>> = PgTransaction<
   PgQueryResultHKT,

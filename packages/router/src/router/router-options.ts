@@ -1,8 +1,8 @@
 import type { AnyPgDatabase, DbHandle, ReadIntent } from '@multidb/config';
 import type { Cache } from 'drizzle-orm/cache/core';
 import type { PgDatabase } from 'drizzle-orm/pg-core';
-import type { BalancingStrategy, Picker } from './balancer.js';
-import type { PositionSource } from './position-source.js';
+import type { PositionSource } from '../lag/position-source.js';
+import type { BalancingStrategy, Picker } from '../routing/balancer.js';
 
 /** A node as the caller has it: a Drizzle database, a `DbHandle`, or a URL the router opens (and closes). */
 export type NodeSource<TSchema extends Record<string, unknown> = Record<string, unknown>> =
