@@ -10,6 +10,8 @@ export interface ChaosClusterOptions {
   readonly replicas?: number;
   /** Also create dual-write's outbox (primary) and fence (backup) tables. */
   readonly outbox?: boolean;
+  /** Start every server with `wal_level = logical` (logical replication as the backup's engine). */
+  readonly logical?: boolean;
 }
 
 export interface ChaosCluster {
@@ -37,7 +39,11 @@ async function migrateReferenceSchema(url: string): Promise<void> {
  * backup with `syncBackup`, as an operator starts dual-writing.
  */
 export async function startChaosCluster(options: ChaosClusterOptions = {}): Promise<ChaosCluster> {
-  const pg = await startPgCluster({ replicas: options.replicas ?? 0, backup: true });
+  const pg = await startPgCluster({
+    replicas: options.replicas ?? 0,
+    backup: true,
+    settings: options.logical ? { wal_level: 'logical' } : undefined,
+  });
   try {
     const backupUrl = pg.backup?.url as string;
     await Promise.all([migrateReferenceSchema(pg.primary.url), migrateReferenceSchema(backupUrl)]);
