@@ -1,4 +1,9 @@
 export { replicatedTables } from './replicated-tables.js';
+export {
+  ReplicationMonitor,
+  type ReplicationMonitorOptions,
+  type ReplicationReadingAt,
+} from './replication-monitor.js';
 export { replicationStatus, type StatusOptions } from './replication-status.js';
 export type {
   ReplicationCheck,

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   checkReplication,
   type ReplicationCheck,
+  ReplicationMonitor,
   replicatedTables,
   replicationStatus,
   setupReplication,
@@ -240,6 +241,26 @@ describe('set up, replicate, watch, tear down', () => {
 
     expect((await replicatedTables(primary.url))._unsafeUnwrap()).toEqual([...TABLES].sort());
     expect(await problems(), 'a second set-up is refused').toContain('already-set-up');
+  });
+
+  it('a monitor keeps the latest status for health endpoints and scrapes, unhealthy while the backup is down', async () => {
+    const monitor = new ReplicationMonitor({ ...options(), intervalMs: 60_000 });
+    await monitor.start();
+    try {
+      expect(monitor.latest()).toMatchObject({ healthy: true, applyErrors: 0 });
+      expect(monitor.latest()?.lagBytes).toBeGreaterThanOrEqual(0);
+      await backup.stop();
+      try {
+        await monitor.refresh();
+        expect(monitor.latest()?.healthy).toBe(false);
+        expect(monitor.latest()?.warnings.join(' ')).toContain('cannot reach the backup');
+        expect(JSON.stringify(monitor.latest())).not.toContain('postgres://');
+      } finally {
+        await backup.start();
+      }
+    } finally {
+      await monitor.stop();
+    }
   });
 
   it('dual-write leaves replicated tables to the subscription and keeps applying the others', async () => {

@@ -5,6 +5,12 @@ export {
   encodeConsistencyToken,
   MAX_TOKEN_LENGTH,
 } from './consistency/consistency-token.js';
+export type {
+  BackupDetail,
+  BackupQueueSource,
+  BackupSources,
+  ReplicationReading,
+} from './health/backup-status.js';
 export {
   createHealthHandler,
   type HealthDetail,

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { MultiDbError, redactText } from '@multidb/config';
 import type { DbRouter } from '../router/db-router-api.js';
+import { type BackupDetail, type BackupSources, backupDetail } from './backup-status.js';
 import type { HealthStatus, NodeHealthStatus } from './health-status.js';
 
 /**
@@ -28,6 +29,12 @@ export interface HealthHandlerOptions {
    * router that never probed is probed once). `true`: run a probe round per request (single-flight).
    */
   readonly probeOnRequest?: boolean;
+  /**
+   * The backup's engines, shown in the detail (with the token) next to the nodes: a dual-write writer's queue and
+   * the logical replication's latest status. They never change the serving status: the backup is not on the path
+   * of reads or writes.
+   */
+  readonly backup?: BackupSources;
 }
 
 export interface NodeHealthDetail {
@@ -52,6 +59,8 @@ export interface HealthDetail {
   readonly forcedToPrimary: boolean;
   readonly checkedAt: string | null;
   readonly nodes: readonly NodeHealthDetail[];
+  /** With `backup` sources: the backup queue and/or replication (see `BackupDetail`). */
+  readonly backup?: BackupDetail;
 }
 
 const MIN_TOKEN_LENGTH = 16;
@@ -105,7 +114,8 @@ export function createHealthHandler(
     const status: ServingStatus = health === undefined ? 'down' : servingStatus(health, require);
     const code = status === 'down' ? 503 : 200;
     if (access === 'anonymous' || health === undefined) return respond(req, code, { status });
-    return respond(req, code, healthDetail(health, status));
+    const backup = backupDetail(options.backup);
+    return respond(req, code, { ...healthDetail(health, status), ...(backup ? { backup } : {}) });
   };
 }
 

@@ -1,3 +1,4 @@
+import type { BackupDetail } from '../health/backup-status.js';
 import type { HealthStatus } from '../health/health-status.js';
 import type { RouterMetricsSnapshot } from '../metrics/router-metrics.js';
 import { ROUTE_KEYS } from '../metrics/router-metrics.js';
@@ -5,6 +6,8 @@ import { ROUTE_KEYS } from '../metrics/router-metrics.js';
 export interface RouterState {
   readonly metrics: RouterMetricsSnapshot;
   readonly health: HealthStatus;
+  /** With `backup` sources: their snapshot (see `BACKUP_FAMILIES`). */
+  readonly backup?: BackupDetail | undefined;
 }
 
 export interface Sample {
@@ -199,4 +202,100 @@ export const FAMILIES: readonly Family[] = [
   scalarFamily('gauge', 'forced_to_primary', '1 while forceFailoverToPrimary() is in effect.', ({ health }) =>
     flag(health.forcedToPrimary),
   ),
+];
+
+/**
+ * A backup value as one sample labelled with its engine (`dual-write`, `replication`), or none when the source or
+ * the value is unknown (an unlabelled prom-client gauge would print a made-up 0).
+ */
+function backupFamily(
+  type: Family['type'],
+  name: string,
+  help: string,
+  engine: 'dual-write' | 'replication',
+  value: (backup: BackupDetail) => number | null | undefined,
+): Family {
+  return {
+    name,
+    help,
+    type,
+    labelNames: ['engine'],
+    samples: ({ backup }) => {
+      const v = backup === undefined ? undefined : value(backup);
+      return v === null || v === undefined ? [] : [{ labels: { engine }, value: v }];
+    },
+  };
+}
+
+/** The backup's engines (`backup` option): dual-write's queue and logical replication, next to the nodes. */
+export const BACKUP_FAMILIES: readonly Family[] = [
+  backupFamily(
+    'gauge',
+    'backup_queue_depth',
+    'Rows captured by dual-write and not yet on the backup.',
+    'dual-write',
+    (b) => b.queue?.depth,
+  ),
+  backupFamily(
+    'gauge',
+    'backup_queue_lag_seconds',
+    'Age of the oldest row dual-write has not applied to the backup yet (0 when none).',
+    'dual-write',
+    (b) => b.queue?.lagSeconds,
+  ),
+  backupFamily(
+    'counter',
+    'backup_dead_letters_total',
+    'Rows dual-write gave up on.',
+    'dual-write',
+    (b) => b.queue?.deadLettered,
+  ),
+  backupFamily(
+    'gauge',
+    'backup_reachable',
+    '1 while dual-write reaches the backup, 0 from a connection failure until the next apply.',
+    'dual-write',
+    (b) => (b.queue === undefined ? undefined : flag(b.queue.reachable)),
+  ),
+  backupFamily(
+    'gauge',
+    'replication_healthy',
+    '1 when logical replication to the backup reports no warning.',
+    'replication',
+    (b) => (b.replication ? flag(b.replication.healthy) : undefined),
+  ),
+  backupFamily(
+    'gauge',
+    'replication_lag_bytes',
+    'WAL the backup has not confirmed (primary position minus the slot confirmed_flush_lsn).',
+    'replication',
+    (b) => b.replication?.lagBytes,
+  ),
+  backupFamily(
+    'gauge',
+    'replication_lag_seconds',
+    "The primary walsender's replay_lag for the subscription.",
+    'replication',
+    (b) => b.replication?.lagSeconds,
+  ),
+  backupFamily(
+    'gauge',
+    'replication_slot_retained_bytes',
+    'WAL the replication slot holds back on the primary.',
+    'replication',
+    (b) => b.replication?.slotRetainedBytes,
+  ),
+  {
+    name: 'replication_errors_total',
+    help: 'Errors of the subscription on the backup (pg_stat_subscription_stats), per kind: apply or copy.',
+    type: 'counter',
+    labelNames: ['engine', 'kind'],
+    samples: ({ backup }) =>
+      backup?.replication
+        ? [
+            { labels: { engine: 'replication', kind: 'apply' }, value: backup.replication.applyErrors },
+            { labels: { engine: 'replication', kind: 'copy' }, value: backup.replication.syncErrors },
+          ]
+        : [],
+  },
 ];

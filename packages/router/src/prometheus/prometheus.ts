@@ -1,7 +1,8 @@
 import { MultiDbError } from '@multidb/config';
 import { Counter, Gauge, Registry } from 'prom-client';
+import { type BackupSources, backupDetail } from '../health/backup-status.js';
 import type { DbRouter } from '../router/db-router-api.js';
-import { FAMILIES, type Family, type RouterState } from './prometheus-families.js';
+import { BACKUP_FAMILIES, FAMILIES, type Family, type RouterState } from './prometheus-families.js';
 
 /** What the exposition needs from a router (any schema). */
 export type MetricsSource = Pick<DbRouter, 'getMetrics' | 'getHealthStatus'>;
@@ -11,6 +12,8 @@ export interface PrometheusOptions {
   readonly prefix?: string;
   /** Register into this prom-client registry (e.g. next to process metrics); default: a new one. */
   readonly registry?: Registry;
+  /** The backup's engines (dual-write writer, replication monitor): exported as `backup_*` and `replication_*`. */
+  readonly backup?: BackupSources;
 }
 
 export interface PrometheusExposition {
@@ -42,7 +45,11 @@ export function prometheusMetrics(
   // prom-client calls every collector synchronously at the start of a scrape: one snapshot serves them all.
   const state = (): RouterState => {
     if (scrape === undefined) {
-      scrape = { metrics: router.getMetrics(), health: router.getHealthStatus() };
+      scrape = {
+        metrics: router.getMetrics(),
+        health: router.getHealthStatus(),
+        backup: backupDetail(options.backup),
+      };
       queueMicrotask(() => {
         scrape = undefined;
       });
@@ -50,6 +57,8 @@ export function prometheusMetrics(
     return scrape;
   };
   for (const family of FAMILIES) register(family, prefix, registry, state);
+  if (options.backup !== undefined)
+    for (const family of BACKUP_FAMILIES) register(family, prefix, registry, state);
   return {
     registry,
     contentType: registry.contentType,
