@@ -33,7 +33,11 @@ Copies every table from the primary to the backup (foreign-key order, idempotent
   --json                print the report as JSON (no progress bars)
   --help                this text
 
-Exit codes: 0 done, 1 a table failed or the run was interrupted, 2 bad arguments or configuration.
+Tables without a primary key (or unique index over NOT NULL columns) are compared by row count and checksum and,
+when they differ, emptied and copied whole in one transaction.
+
+Exit codes: 0 every selected table copied; 1 a selected table was not copied (failed, or the run was
+interrupted: the report names which and why); 2 bad arguments or configuration.
 `;
 
 const MAX_ROWS = 10_000_000;

@@ -45,11 +45,23 @@ export interface SyncProgress {
   readonly chunks: number;
 }
 
+/**
+ * `copied`: done (for a whole-table copy, also when it was equal already and nothing was written); `planned`: a
+ * dry run's plan; `failed`: not copied (see `reason`); `aborted`: the run was interrupted. `skipped` is kept for
+ * report readers: a selected table is never skipped silently any more.
+ */
 export type TableStatus = 'copied' | 'planned' | 'skipped' | 'failed' | 'aborted';
+
+/**
+ * `keyset`: chunks in key order, upserted, resumable; `whole-table`: a table without a usable key, compared by
+ * count and multiset checksum and, when they differ, emptied and copied whole in one target transaction.
+ */
+export type TableHandling = 'keyset' | 'whole-table';
 
 export interface TableSyncReport {
   readonly table: string;
   readonly status: TableStatus;
+  readonly handling: TableHandling | undefined;
   readonly strategy: 'copy' | 'batch' | undefined;
   readonly mode: CycleMode['kind'] | undefined;
   readonly rowsRead: number;
@@ -65,9 +77,20 @@ export interface TableSyncReport {
   readonly warnings: readonly string[];
 }
 
+/** A selected table the run did not copy, and why. */
+export interface SyncProblem {
+  readonly table: string;
+  readonly status: TableStatus;
+  readonly reason: string;
+}
+
 export interface SyncReport {
-  /** No table failed and the run was not aborted (skipped tables are listed with their reason). */
+  /**
+   * Every selected table was copied (a dry run: could be) and the run was not aborted. Leave tables out on
+   * purpose with `tables`; anything else left uncopied makes this false and is listed in `problems`.
+   */
   readonly ok: boolean;
+  readonly problems: readonly SyncProblem[];
   readonly dryRun: boolean;
   readonly aborted: boolean;
   /** Copy order; a group with several tables is a foreign-key cycle. */
