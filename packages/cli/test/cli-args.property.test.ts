@@ -55,7 +55,7 @@ const hostileValue = fc.oneof(
 );
 
 const SYNC_FLAGS = ['--source', '--target', '--tables', '--batch-size', '--chunk-rows', '--lanes'];
-const SYNC_SWITCHES = ['--no-copy', '--restart', '--dry-run', '--json'];
+const SYNC_SWITCHES = ['--no-copy', '--restart', '--dry-run', '--skip-matviews', '--json'];
 const DRIFT_FLAGS = [
   '--source',
   '--target',

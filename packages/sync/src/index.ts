@@ -32,6 +32,7 @@ export { parseTableName, splitTableList, type TableName } from './sql/qualified-
 export { quoteIdent, quoteLiteral, quoteQualified } from './sql/quote.js';
 export { CHECKPOINT_TABLE } from './sync/checkpoint-store.js';
 export type { CycleMode } from './sync/cycle-mode.js';
+export type { MaterializedViewReport } from './sync/refresh-matviews.js';
 export { syncBackup } from './sync/sync-backup.js';
 export { DEFAULT_BATCH_SIZE, DEFAULT_COPY_CHUNK_ROWS, DEFAULT_LANES } from './sync/sync-options.js';
 export type {

@@ -14,6 +14,7 @@ export interface SyncArgs {
   readonly json: boolean;
   readonly restart: boolean;
   readonly noCopy: boolean;
+  readonly skipMatviews: boolean;
   readonly help: boolean;
 }
 
@@ -29,6 +30,7 @@ Copies every table from the primary to the backup (foreign-key order, idempotent
   --lanes <n>           key slices of one table copied at once on the COPY path (default ${DEFAULT_LANES})
   --no-copy             always use row batches, even between real Postgres servers
   --restart             ignore checkpoints of an unfinished run and copy everything again
+  --skip-matviews       do not refresh the backup's materialized views at the end
   --dry-run             show the plan; write nothing
   --json                print the report as JSON (no progress bars)
   --help                this text
@@ -51,6 +53,7 @@ export function parseSyncArgs(argv: readonly string[]): Result<SyncArgs, UsageEr
     'chunk-rows': { type: 'string' },
     lanes: { type: 'string' },
     'no-copy': { type: 'boolean' },
+    'skip-matviews': { type: 'boolean' },
     restart: { type: 'boolean' },
     'dry-run': { type: 'boolean' },
     json: { type: 'boolean' },
@@ -87,6 +90,7 @@ export function parseSyncArgs(argv: readonly string[]): Result<SyncArgs, UsageEr
     json: values.json === true,
     restart: values.restart === true,
     noCopy: values['no-copy'] === true,
+    skipMatviews: values['skip-matviews'] === true,
     help: values.help === true,
   });
 }

@@ -32,6 +32,9 @@ export function formatSyncSummary(report: SyncReport): string {
     `${report.dryRun ? 'dry run: nothing written. ' : ''}${count(verb)} ${verb}, ${count('skipped')} skipped, ` +
     `${count('failed')} failed${report.aborted ? ', interrupted (run again to resume)' : ''}; ` +
     `${formatCount(report.rowsRead)} rows read, ${formatCount(report.rowsWritten)} written in ${formatMs(report.ms)}`;
+  const views = report.materializedViews.map(
+    (v) => `  materialized view ${v.view}: ${v.status}${v.reason ? ` (${v.reason})` : ''}`,
+  );
   const problems = report.problems.map((p) => `  ${p.table}: ${p.status}: ${p.reason}`);
   const verdict = report.ok
     ? []
@@ -45,6 +48,7 @@ export function formatSyncSummary(report: SyncReport): string {
     '',
     total,
     ...(notes.length > 0 ? ['', ...notes] : []),
+    ...(views.length > 0 ? ['', ...views] : []),
     ...verdict,
     '',
   ].join('\n');

@@ -9,6 +9,7 @@ import type { TargetTxRunner } from './chunk-copier.js';
 import { copyCopier } from './copy-copier.js';
 import { copyTable, SyncAborted } from './copy-table.js';
 import { REPLICA_ROLE_SQL } from './cycle-mode.js';
+import { type MaterializedViewReport, refreshMaterializedViews } from './refresh-matviews.js';
 import { validateSyncOptions } from './sync-options.js';
 import { type PlannedStep, planSync } from './sync-plan.js';
 import type { SyncError, SyncOptions, SyncProblem, SyncReport, TableSyncReport } from './sync-types.js';
@@ -229,6 +230,26 @@ function dryRunReport(steps: readonly PlannedStep[], useCopy: boolean): TableSyn
   );
 }
 
+async function refreshViews(
+  options: SyncOptions,
+  dbs: OpenDatabases,
+  now: () => number,
+): Promise<MaterializedViewReport[]> {
+  const phase = { start: 'start', done: 'done', failed: 'failed' } as const;
+  try {
+    return await refreshMaterializedViews(dbs.source, dbs.target, {
+      filter: options,
+      dryRun: options.dryRun === true,
+      now,
+      onView: (view, at) =>
+        options.onProgress?.({ table: view, phase: phase[at], rowsDone: 0, rowsTotal: 0, chunks: 0 }),
+    });
+  } catch (error) {
+    const reason = `cannot read the materialized views: ${describeError(error)}`;
+    return [{ view: '(materialized views)', status: 'failed', reason, ms: 0 }];
+  }
+}
+
 async function run(
   options: SyncOptions,
   settings: { readonly batchSize: number; readonly copyChunkRows: number; readonly lanes: number },
@@ -269,10 +290,21 @@ async function run(
     if (!failed && !aborted)
       await checkpoints.clear(plan.value.flatMap((p) => p.step.tables.map((t) => t.id)));
   }
+  const materializedViews =
+    aborted || options.refreshMaterializedViews === false ? [] : await refreshViews(options, dbs, now);
   const done = options.dryRun ? 'planned' : 'copied';
-  const problems: SyncProblem[] = tables
-    .filter((t) => t.status !== done)
-    .map((t) => ({ table: t.table, status: t.status, reason: t.reason ?? t.status }));
+  const problems: SyncProblem[] = [
+    ...tables
+      .filter((t) => t.status !== done)
+      .map((t) => ({ table: t.table, status: t.status, reason: t.reason ?? t.status })),
+    ...materializedViews
+      .filter((v) => v.status === 'failed')
+      .map((v) => ({
+        table: v.view,
+        status: 'failed' as const,
+        reason: `materialized view not refreshed: ${v.reason}`,
+      })),
+  ];
   return ok({
     ok: !aborted && problems.length === 0,
     problems,
@@ -280,6 +312,7 @@ async function run(
     aborted,
     order,
     tables,
+    materializedViews,
     rowsRead: tables.reduce((sum, t) => sum + t.rowsRead, 0),
     rowsWritten: tables.reduce((sum, t) => sum + t.rowsWritten, 0),
     ms: now() - started,

@@ -3,6 +3,7 @@ import type { TableSelectionError } from '../catalog/select-tables.js';
 import type { SetupError } from '../endpoint/open-databases.js';
 import type { DatabaseInput } from '../endpoint/resolve-endpoint.js';
 import type { CycleMode } from './cycle-mode.js';
+import type { MaterializedViewReport } from './refresh-matviews.js';
 
 export interface SyncOptions extends SchemaFilter {
   /** The primary (read only). */
@@ -30,6 +31,11 @@ export interface SyncOptions extends SchemaFilter {
    */
   readonly resumeFrom?: 'checkpoint' | 'start';
   readonly onProgress?: (event: SyncProgress) => void;
+  /**
+   * Refresh the target's materialized views at the end (those populated on the source, in dependency order):
+   * default true. A sync does not touch them otherwise, so they would show the data of their last refresh.
+   */
+  readonly refreshMaterializedViews?: boolean;
   /** Stops between chunks; what committed stays committed and is resumed next time. */
   readonly signal?: AbortSignal;
   /** Milliseconds clock, injectable for tests (default `performance.now`). */
@@ -77,7 +83,7 @@ export interface TableSyncReport {
   readonly warnings: readonly string[];
 }
 
-/** A selected table the run did not copy, and why. */
+/** A selected table the run did not copy (or a materialized view it could not refresh), and why. */
 export interface SyncProblem {
   readonly table: string;
   readonly status: TableStatus;
@@ -96,6 +102,8 @@ export interface SyncReport {
   /** Copy order; a group with several tables is a foreign-key cycle. */
   readonly order: readonly (readonly string[])[];
   readonly tables: readonly TableSyncReport[];
+  /** The target's materialized views after the copy; empty when `refreshMaterializedViews` is false or aborted. */
+  readonly materializedViews: readonly MaterializedViewReport[];
   readonly rowsRead: number;
   readonly rowsWritten: number;
   readonly ms: number;
