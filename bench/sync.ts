@@ -1,5 +1,5 @@
 /**
- * Sync and drift on real PostgreSQL with 1M rows (and 10M with `--10m` or BENCH_SYNC_10M=1, one run by default:
+ * Sync and drift on real PostgreSQL with 1M rows (and 10M with `--10m` or MULTIDB_BENCH_SYNC_10M=1, one run by default:
  * `--runs-10m N`): `syncBackup` (COPY path) against `pg_dump --data-only | psql` into an empty copy; a clean drift
  * check and locating 10 changed rows against one md5 scan of the table; peak RSS of each; at 1M also a table
  * without a key (whole-table copy: TRUNCATE + COPY FREEZE) against pg_dump of the same rows. Sync and drift run in
@@ -21,7 +21,7 @@ const flag = (name: string, fallback: number) => {
 /** `--rows N --runs N` for a quicker look; the recorded figures use the defaults. */
 const ROWS = flag('rows', 1_000_000);
 const RUNS = flag('runs', 3);
-const LARGE = process.argv.includes('--10m') || process.env.BENCH_SYNC_10M === '1';
+const LARGE = process.argv.includes('--10m') || process.env.MULTIDB_BENCH_SYNC_10M === '1';
 const LARGE_ROWS = 10_000_000;
 const LARGE_RUNS = flag('runs-10m', 1);
 const TABLE = ITEMS_TABLE;
@@ -304,7 +304,7 @@ sync peak RSS above baseline ${Math.round(small.syncPeakAboveBaseline)} MiB → 
       ratios.push(...large.ratios);
     } else {
       sections.push(
-        `(${LARGE_ROWS.toLocaleString('en-US')} rows: opt in with \`BENCH_SYNC_10M=1 pnpm bench sync\`.)\n`,
+        `(${LARGE_ROWS.toLocaleString('en-US')} rows: opt in with \`MULTIDB_BENCH_SYNC_10M=1 pnpm bench sync\`.)\n`,
       );
     }
     writeResults('sync', sections.join('\n'), ratios);
