@@ -1,8 +1,9 @@
 /**
- * Sync and drift on real PostgreSQL with 1M rows: `syncBackup` (COPY path) against `pg_dump --data-only | psql`
- * into an empty copy; a clean drift check and locating 10 changed rows against one md5 scan of the table; peak
- * RSS of each. Sync and drift run in child processes so each has its own RSS. `npx tsx bench/sync.ts` — writes
- * bench/results/sync.md.
+ * Sync and drift on real PostgreSQL with 1M rows (and 10M with `--10m` or MULTIDB_BENCH_SYNC_10M=1, one run by default:
+ * `--runs-10m N`): `syncBackup` (COPY path) against `pg_dump --data-only | psql` into an empty copy; a clean drift
+ * check and locating 10 changed rows against one md5 scan of the table; peak RSS of each; at 1M also a table
+ * without a key (whole-table copy: TRUNCATE + COPY FREEZE) against pg_dump of the same rows. Sync and drift run in
+ * child processes so each has its own RSS. `npx tsx bench/sync.ts` — writes bench/results/sync.md.
  */
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -20,9 +21,16 @@ const flag = (name: string, fallback: number) => {
 /** `--rows N --runs N` for a quicker look; the recorded figures use the defaults. */
 const ROWS = flag('rows', 1_000_000);
 const RUNS = flag('runs', 3);
+const LARGE = process.argv.includes('--10m') || process.env.MULTIDB_BENCH_SYNC_10M === '1';
+const LARGE_ROWS = 10_000_000;
+const LARGE_RUNS = flag('runs-10m', 1);
 const TABLE = ITEMS_TABLE;
-const DDL = ITEMS_DDL;
-const FILL = itemsFill(ROWS);
+const KEYLESS = 'bench.log';
+// The same columns without a key: copied whole (TRUNCATE + COPY FREEZE).
+const DDL = `${ITEMS_DDL}
+  CREATE TABLE bench.log (id bigint, account int NOT NULL, amount numeric(12, 2), label text, created timestamptz NOT NULL);`;
+const fill = (rows: number) => `TRUNCATE bench.items, bench.log; ${itemsFill(rows)}`;
+const FILL_KEYLESS = 'INSERT INTO bench.log SELECT * FROM bench.items; ANALYZE bench.log;';
 const COUNT = 'SELECT count(*) FROM bench.items';
 const SCAN = `SELECT count(*), sum(('x' || substr(md5(ROW(id, account, amount, label, created)::text), 18))::bit(60)::bigint)
   FROM bench.items`;
@@ -40,7 +48,7 @@ interface ChildResult {
 }
 
 /** Child mode: one sync or drift run, timed inside the process, with its own peak RSS. */
-async function child(mode: string, source: string, target: string): Promise<void> {
+async function child(mode: string, source: string, target: string, table = TABLE): Promise<void> {
   const started = performance.now();
   let detail = 0;
   if (mode === 'baseline') {
@@ -52,7 +60,7 @@ async function child(mode: string, source: string, target: string): Promise<void
       await handle.close();
     }
   } else if (mode === 'sync') {
-    const report = (await syncBackup({ source, target, tables: [TABLE] }))._unsafeUnwrap();
+    const report = (await syncBackup({ source, target, tables: [table] }))._unsafeUnwrap();
     if (!report.ok) throw new Error(JSON.stringify(report.tables));
     detail = report.rowsRead;
   } else {
@@ -83,117 +91,161 @@ function run(command: string, args: readonly string[], shell = false): Promise<s
   });
 }
 
-async function runChild(mode: string, source: string, target: string): Promise<ChildResult> {
-  const out = await run('npx', ['tsx', 'bench/sync.ts', '--child', mode, source, target]);
+async function runChild(mode: string, source: string, target: string, table = TABLE): Promise<ChildResult> {
+  const out = await run('npx', ['tsx', 'bench/sync.ts', '--child', mode, source, target, table]);
   return JSON.parse(out.trim().split('\n').at(-1) as string) as ChildResult;
 }
 
-async function main(): Promise<void> {
+interface Bench {
+  readonly primaryUrl: string;
+  readonly backupUrl: string;
+  readonly primary: Awaited<ReturnType<typeof connect>>;
+  readonly backup: Awaited<ReturnType<typeof connect>>;
+  readonly baseline: number;
+}
+
+interface SizeResult {
+  readonly markdown: string;
+  readonly ratios: Ratio[];
+  /** Median sync and drift (clean) time per row, for the growth from 1M to 10M. */
+  readonly syncMsPerRow: number;
+  readonly driftMsPerRow: number;
+  readonly syncPeakAboveBaseline: number;
+}
+
+const bin = (name: string) => join(pgBinDir(), name);
+
+/** pg_dump | psql of one table into the emptied backup, then `syncBackup` of it into the emptied backup. */
+async function syncAgainstDump(b: Bench, table: string, rows: number, runs: number) {
+  const empty = () =>
+    b.backup.exec(`TRUNCATE ${table}; DROP SCHEMA IF EXISTS multidb_sync CASCADE; CHECKPOINT;`);
+  const dumpMs: number[] = [];
+  const syncMs: number[] = [];
+  const syncRss: number[] = [];
+  const ratio = await measure(
+    async () => {
+      await empty();
+      const started = performance.now();
+      await run(
+        `${bin('pg_dump')} --data-only -t ${table} '${b.primaryUrl}' | ${bin('psql')} -q -v ON_ERROR_STOP=1 '${b.backupUrl}'`,
+        [],
+        true,
+      );
+      dumpMs.push(performance.now() - started);
+      await empty();
+      const result = await runChild('sync', b.primaryUrl, b.backupUrl, table);
+      if (result.detail !== rows) throw new Error(`sync copied ${result.detail} rows of ${table}`);
+      syncMs.push(result.ms);
+      syncRss.push(result.maxRssMb);
+      return (dumpMs.at(-1) as number) / result.ms;
+    },
+    runs,
+    0,
+  );
+  return { ratio, dump: summarize(dumpMs), sync: summarize(syncMs), syncRss };
+}
+
+async function measureSize(b: Bench, rows: number, runs: number, keyless: boolean): Promise<SizeResult> {
+  const { primary, backup, primaryUrl, backupUrl, baseline } = b;
   const loadStart = loadavg()
     .map((l) => l.toFixed(1))
     .join(' ');
-  const cluster = await startPgCluster({ replicas: 0, backup: true });
-  const backupUrl = (cluster.backup as { url: string }).url;
-  const primary = await connect(cluster.primary.url, { max: 1 });
-  const backup = await connect(backupUrl, { max: 1 });
-  try {
-    await Promise.all([primary.exec(DDL), backup.exec(DDL)]);
-    await primary.exec(FILL);
-    const empty = () =>
-      backup.exec('TRUNCATE bench.items; DROP SCHEMA IF EXISTS multidb_sync CASCADE; CHECKPOINT;');
-    const bin = (name: string) => join(pgBinDir(), name);
-
-    const dumpMs: number[] = [];
-    const syncMs: number[] = [];
-    const syncRss: number[] = [];
-    const syncRatio = await measure(
-      async () => {
-        await empty();
-        const started = performance.now();
-        await run(
-          `${bin('pg_dump')} --data-only -t ${TABLE} '${cluster.primary.url}' | ${bin('psql')} -q -v ON_ERROR_STOP=1 '${backupUrl}'`,
-          [],
-          true,
-        );
-        dumpMs.push(performance.now() - started);
-        await empty();
-        const result = await runChild('sync', cluster.primary.url, backupUrl);
-        if (result.detail !== ROWS) throw new Error(`sync copied ${result.detail} rows`);
-        syncMs.push(result.ms);
-        syncRss.push(result.maxRssMb);
-        return (dumpMs.at(-1) as number) / result.ms;
-      },
-      RUNS,
-      0,
-    );
-    const scanMs: number[] = [];
-    // What the seeds compare: row counts, both sides at once (the cheapest check, and blind to changed rows).
-    const countMs: number[] = [];
-    const cleanVsCount: number[] = [];
-    const driftMs: { clean: number[]; locate: number[] } = { clean: [], locate: [] };
-    const driftRss: number[] = [];
-    const driftRatio = (kind: 'clean' | 'locate', expected: number) => async () => {
-      let started = performance.now();
-      await primary.exec(SCAN);
-      scanMs.push(performance.now() - started);
+  await Promise.all([primary.exec(fill(rows)), backup.exec('TRUNCATE bench.items, bench.log')]);
+  const keyed = await syncAgainstDump(b, TABLE, rows, runs);
+  const { dump, sync, syncRss } = keyed;
+  const scanMs: number[] = [];
+  // What the seeds compare: row counts, both sides at once (the cheapest check, and blind to changed rows).
+  const countMs: number[] = [];
+  const cleanVsCount: number[] = [];
+  const driftMs: { clean: number[]; locate: number[] } = { clean: [], locate: [] };
+  const driftRss: number[] = [];
+  const driftRatio = (kind: 'clean' | 'locate', expected: number) => async () => {
+    let started = performance.now();
+    await primary.exec(SCAN);
+    scanMs.push(performance.now() - started);
+    started = performance.now();
+    const result = await runChild('drift', primaryUrl, backupUrl);
+    if (result.detail !== expected)
+      throw new Error(`drift found ${result.detail} changed rows, expected ${expected}`);
+    driftMs[kind].push(result.ms);
+    driftRss.push(result.maxRssMb);
+    if (kind === 'clean') {
       started = performance.now();
-      const result = await runChild('drift', cluster.primary.url, backupUrl);
-      if (result.detail !== expected)
-        throw new Error(`drift found ${result.detail} changed rows, expected ${expected}`);
-      driftMs[kind].push(result.ms);
-      driftRss.push(result.maxRssMb);
-      if (kind === 'clean') {
-        started = performance.now();
-        await Promise.all([primary.exec(COUNT), backup.exec(COUNT)]);
-        countMs.push(performance.now() - started);
-        cleanVsCount.push(result.ms / (countMs.at(-1) as number));
-      }
-      return result.ms / (scanMs.at(-1) as number);
-    };
-    const clean = await measure(driftRatio('clean', 0), RUNS, 0);
-    const ids = Array.from({ length: 10 }, (_, i) => 1 + Math.floor(((i + 0.5) * ROWS) / 10));
-    await backup.exec(`UPDATE bench.items SET label = 'changed' WHERE id IN (${ids.join(', ')})`);
-    const locate = await measure(driftRatio('locate', 10), RUNS, 0);
-    const baselineRss: number[] = [];
-    for (let i = 0; i < RUNS; i++)
-      baselineRss.push((await runChild('baseline', cluster.primary.url, backupUrl)).maxRssMb);
-    const baseline = summarize(baselineRss).median;
-    const dump = summarize(dumpMs);
-    const sync = summarize(syncMs);
-    const scan = summarize(scanMs);
-
-    const rate = (ms: number) => Math.round((ROWS * 1000) / ms);
-    const ratios: Ratio[] = [
-      { label: 'sync rows/s ÷ pg_dump | psql rows/s', value: syncRatio.median, goal: 1, better: 'higher' },
-      { label: 'drift check (clean) ÷ one md5 scan', value: clean.median, goal: 2.5, better: 'lower' },
-      { label: 'locate 10 changed rows ÷ one md5 scan', value: locate.median, goal: 3, better: 'lower' },
-      {
-        label: 'sync:backup peak RSS above baseline ÷ 256 MiB budget',
-        value: (Math.max(...syncRss) - baseline) / 256,
-        goal: 1,
-        better: 'lower',
-      },
-      {
-        label: 'drift peak RSS above baseline ÷ 256 MiB budget',
-        value: (Math.max(...driftRss) - baseline) / 256,
-        goal: 1,
-        better: 'lower',
-      },
-    ];
-    const peak = (values: number[]) =>
-      `${Math.round(Math.max(...values))} MiB (+${Math.round(Math.max(...values) - baseline)} MiB)`;
-    const server = String(
-      ((await primary.db.execute('SELECT version() AS v')) as unknown as { v: string }[])[0]?.v,
-    );
-    const markdown = `# Sync and drift (real PostgreSQL, ${ROWS.toLocaleString('en-US')} rows)
+      await Promise.all([primary.exec(COUNT), backup.exec(COUNT)]);
+      countMs.push(performance.now() - started);
+      cleanVsCount.push(result.ms / (countMs.at(-1) as number));
+    }
+    return result.ms / (scanMs.at(-1) as number);
+  };
+  const clean = await measure(driftRatio('clean', 0), runs, 0);
+  const ids = Array.from({ length: 10 }, (_, i) => 1 + Math.floor(((i + 0.5) * rows) / 10));
+  await backup.exec(`UPDATE bench.items SET label = 'changed' WHERE id IN (${ids.join(', ')})`);
+  const locate = await measure(driftRatio('locate', 10), runs, 0);
+  let whole: Awaited<ReturnType<typeof syncAgainstDump>> | undefined;
+  if (keyless) {
+    await primary.exec(FILL_KEYLESS);
+    whole = await syncAgainstDump(b, KEYLESS, rows, runs);
+  }
+  const scan = summarize(scanMs);
+  const size = rows >= 1_000_000 ? `${rows / 1_000_000}M` : rows.toLocaleString('en-US');
+  const at = rows === ROWS ? '' : ` (${size})`;
+  const rate = (ms: number) => Math.round((rows * 1000) / ms).toLocaleString('en-US');
+  const ratios: Ratio[] = [
+    {
+      label: `sync rows/s ÷ pg_dump | psql rows/s${at}`,
+      value: keyed.ratio.median,
+      goal: 1,
+      better: 'higher',
+    },
+    {
+      label: `drift check (clean) ÷ one md5 scan${at}`,
+      value: clean.median,
+      goal: rows > ROWS ? 1 : 2.5,
+      better: 'lower',
+    },
+    { label: `locate 10 changed rows ÷ one md5 scan${at}`, value: locate.median, goal: 3, better: 'lower' },
+    {
+      label: `sync:backup peak RSS above baseline ÷ 256 MiB budget${at}`,
+      value: (Math.max(...syncRss) - baseline) / 256,
+      goal: 1,
+      better: 'lower',
+    },
+    {
+      label: `drift peak RSS above baseline ÷ 256 MiB budget${at}`,
+      value: (Math.max(...driftRss) - baseline) / 256,
+      goal: 1,
+      better: 'lower',
+    },
+    ...(whole
+      ? [
+          {
+            label: 'sync of a table without a key (TRUNCATE + COPY FREEZE) rows/s ÷ pg_dump | psql rows/s',
+            value: whole.ratio.median,
+            goal: 1,
+            better: 'higher' as const,
+          },
+        ]
+      : []),
+  ];
+  const peak = (values: number[]) =>
+    `${Math.round(Math.max(...values))} MiB (+${Math.round(Math.max(...values) - baseline)} MiB)`;
+  const server = String(
+    ((await primary.db.execute('SELECT version() AS v')) as unknown as { v: string }[])[0]?.v,
+  );
+  const keylessRows = whole
+    ? `| \`pg_dump --data-only \\| psql\` of \`${KEYLESS}\` (the same rows, no key, no index) | ${fmt(whole.dump, 'ms', 0)} | ${rate(whole.dump.median)} | |
+| \`syncBackup\` of \`${KEYLESS}\`: whole table, TRUNCATE + \`COPY … FREEZE\` in one transaction | ${fmt(whole.sync, 'ms', 0)} | ${rate(whole.sync.median)} | ${peak(whole.syncRss)} |
+`
+    : '';
+  const markdown = `# Sync and drift (real PostgreSQL, ${rows.toLocaleString('en-US')} rows)
 
 ${machine()}; ${server.split(' on ')[0]}; primary and backup are two local clusters (same machine, TCP).
 Table \`${TABLE}\` (bigint key, int, numeric, text, timestamptz), filled with generate_series. Median (p10–p90)
-over ${RUNS} runs; sync and drift run in child processes (time measured inside, startup excluded). Each ratio is
+over ${runs} run(s); sync and drift run in child processes (time measured inside, startup excluded). Each ratio is
 taken run by run against the baseline measured just before it (the machine is shared), then the median is shown.
 Load average at the start: ${loadStart}; at the end: ${loadavg()
-      .map((l) => l.toFixed(1))
-      .join(' ')}.
+    .map((l) => l.toFixed(1))
+    .join(' ')}.
 
 Peak RSS is the child process's \`maxRSS\`; in brackets, above the baseline: the same child with the same modules
 loaded and one connection to each side, doing nothing (${Math.round(baseline)} MiB, median of ${RUNS}). Budget:
@@ -201,18 +253,61 @@ loaded and one connection to each side, doing nothing (${Math.round(baseline)} M
 
 | measurement | time | rows/s | peak RSS (above baseline) |
 | --- | --- | --- | --- |
-| \`pg_dump --data-only \\| psql\` into an empty copy | ${fmt(dump, 'ms', 0)} | ${rate(dump.median).toLocaleString('en-US')} | |
-| \`syncBackup\` (COPY, ${DEFAULT_LANES} lanes × chunks of ${DEFAULT_COPY_CHUNK_ROWS.toLocaleString('en-US')}) into an empty copy | ${fmt(sync, 'ms', 0)} | ${rate(sync.median).toLocaleString('en-US')} | ${peak(syncRss)} |
-| one md5 scan of the table (count + 60-bit md5 sum, primary only) | ${fmt(scan, 'ms', 0)} | | |
+| \`pg_dump --data-only \\| psql\` into an empty copy | ${fmt(dump, 'ms', 0)} | ${rate(dump.median)} | |
+| \`syncBackup\` (COPY, ${DEFAULT_LANES} lanes × chunks of ${DEFAULT_COPY_CHUNK_ROWS.toLocaleString('en-US')}) into an empty copy | ${fmt(sync, 'ms', 0)} | ${rate(sync.median)} | ${peak(syncRss)} |
+${keylessRows}| one md5 scan of the table (count + 60-bit md5 sum, primary only) | ${fmt(scan, 'ms', 0)} | | |
 | \`count(*)\` on both sides at once (what the seeds compare) | ${fmt(summarize(countMs), 'ms', 0)} | | |
-| \`checkDrift\` on equal tables (both sides, checksums per 10,000-row range) | ${fmt(summarize(driftMs.clean), 'ms', 0)} | | ${peak(driftRss.slice(0, RUNS))} |
-| \`checkDrift\` locating 10 changed rows (recheck delay 0) | ${fmt(summarize(driftMs.locate), 'ms', 0)} | | ${peak(driftRss.slice(RUNS))} |
+| \`checkDrift\` on equal tables (both sides, checksums per 10,000-row range) | ${fmt(summarize(driftMs.clean), 'ms', 0)} | | ${peak(driftRss.slice(0, runs))} |
+| \`checkDrift\` locating 10 changed rows (recheck delay 0) | ${fmt(summarize(driftMs.locate), 'ms', 0)} | | ${peak(driftRss.slice(runs))} |
 
 ${ratios.map((r) => `- ${r.label}: ${verdict(r)}`).join('\n')}
 - drift check (clean) ÷ \`count(*)\` on both sides: ${fmt(summarize(cleanVsCount), '×', 2)} (no goal: a count
   finds neither changed rows nor a deleted row replaced by an inserted one; the checksums do)
 `;
-    writeResults('sync', markdown, ratios);
+  return {
+    markdown,
+    ratios,
+    syncMsPerRow: sync.median / rows,
+    driftMsPerRow: summarize(driftMs.clean).median / rows,
+    syncPeakAboveBaseline: Math.max(...syncRss) - baseline,
+  };
+}
+
+async function main(): Promise<void> {
+  const cluster = await startPgCluster({ replicas: 0, backup: true });
+  const backupUrl = (cluster.backup as { url: string }).url;
+  const primary = await connect(cluster.primary.url, { max: 1 });
+  const backup = await connect(backupUrl, { max: 1 });
+  try {
+    await Promise.all([primary.exec(DDL), backup.exec(DDL)]);
+    const baselineRss: number[] = [];
+    for (let i = 0; i < RUNS; i++)
+      baselineRss.push((await runChild('baseline', cluster.primary.url, backupUrl)).maxRssMb);
+    const b: Bench = {
+      primaryUrl: cluster.primary.url,
+      backupUrl,
+      primary,
+      backup,
+      baseline: summarize(baselineRss).median,
+    };
+    const small = await measureSize(b, ROWS, RUNS, true);
+    const sections = [small.markdown];
+    const ratios = [...small.ratios];
+    if (LARGE) {
+      const large = await measureSize(b, LARGE_ROWS, LARGE_RUNS, false);
+      const growth = (a: number, c: number) => (c / a).toFixed(2);
+      sections.push(`${large.markdown}
+Growth from ${ROWS.toLocaleString('en-US')} to ${LARGE_ROWS.toLocaleString('en-US')} rows, time per row (1.00 = linear):
+sync ${growth(small.syncMsPerRow, large.syncMsPerRow)}, drift check ${growth(small.driftMsPerRow, large.driftMsPerRow)};
+sync peak RSS above baseline ${Math.round(small.syncPeakAboveBaseline)} MiB → ${Math.round(large.syncPeakAboveBaseline)} MiB.
+`);
+      ratios.push(...large.ratios);
+    } else {
+      sections.push(
+        `(${LARGE_ROWS.toLocaleString('en-US')} rows: opt in with \`MULTIDB_BENCH_SYNC_10M=1 pnpm bench sync\`.)\n`,
+      );
+    }
+    writeResults('sync', sections.join('\n'), ratios);
   } finally {
     await Promise.allSettled([primary.close(), backup.close()]);
     await cluster.stop();
@@ -220,5 +315,6 @@ ${ratios.map((r) => `- ${r.label}: ${verdict(r)}`).join('\n')}
 }
 
 const args = process.argv.slice(2);
-if (args[0] === '--child') await child(args[1] as string, args[2] as string, args[3] as string);
+if (args[0] === '--child')
+  await child(args[1] as string, args[2] as string, args[3] as string, args[4] as string | undefined);
 else await main();

@@ -53,8 +53,8 @@ describe('secret-leak scan of the CLIs and the demo (real PostgreSQL, password =
   it('successful runs: db:migrate, db:migrate:status, sync:backup, drift, db:lag, plain and --json', async () => {
     for (const json of [[], ['--json']]) {
       expect((await run('db:migrate', 'db-migrate.ts', ['all', ...json], envOf())).code).toBe(0);
-      const backupEnv = { ...envOf(), DATABASE_URL: urls.backup };
-      expect((await run('db:migrate (backup)', 'db-migrate.ts', ['all', ...json], backupEnv)).code).toBe(0);
+      // The first run migrated the backup too (BACKUP_DATABASE_URL); a second is a no-op on all three.
+      expect((await run('db:migrate (again)', 'db-migrate.ts', ['all', ...json], envOf())).code).toBe(0);
       expect((await run('db:migrate:status', 'db-migrate.ts', ['status', ...json], envOf())).code).toBe(0);
       expect((await run('sync:backup', 'sync-backup.ts', [...json], envOf())).code).toBe(0);
       expect((await run('drift', 'drift.ts', ['--recheck-delay-ms', '0', ...json], envOf())).code).toBe(0);

@@ -55,8 +55,15 @@ const hostileValue = fc.oneof(
 );
 
 const SYNC_FLAGS = ['--source', '--target', '--tables', '--batch-size', '--chunk-rows', '--lanes'];
-const SYNC_SWITCHES = ['--no-copy', '--restart', '--dry-run', '--json'];
-const DRIFT_FLAGS = ['--source', '--target', '--tables', '--recheck-delay-ms', '--chunk-rows'];
+const SYNC_SWITCHES = ['--no-copy', '--restart', '--dry-run', '--skip-matviews', '--json'];
+const DRIFT_FLAGS = [
+  '--source',
+  '--target',
+  '--tables',
+  '--recheck-delay-ms',
+  '--chunk-rows',
+  '--max-replace-rows',
+];
 const DRIFT_SWITCHES = ['--repair', '--json'];
 
 /** Arguments that parse (flags with values, switches) in a random order. */
@@ -103,7 +110,13 @@ const invalidArgv = (flags: string[], switches: string[], numeric: string[]) =>
 
 describe.each([
   ['sync:backup', runSyncCli, SYNC_FLAGS, SYNC_SWITCHES, ['--batch-size', '--chunk-rows', '--lanes']],
-  ['drift', runDriftCli, DRIFT_FLAGS, DRIFT_SWITCHES, ['--recheck-delay-ms', '--chunk-rows']],
+  [
+    'drift',
+    runDriftCli,
+    DRIFT_FLAGS,
+    DRIFT_SWITCHES,
+    ['--recheck-delay-ms', '--chunk-rows', '--max-replace-rows'],
+  ],
 ] as const)('%s argv (property)', (_name, cli, flags, switches, numeric) => {
   it('a rejected command line exits 2 with a usage error, connects to nothing, prints no password', async () => {
     await fc.assert(

@@ -1,4 +1,9 @@
-export { DATABASE_NAMES, type DatabaseName, type DatabaseTarget } from './database-name.js';
+export {
+  DATABASE_NAMES,
+  type DatabaseName,
+  type DatabaseTarget,
+  type MigrationDatabase,
+} from './database-name.js';
 export {
   type AnySchema,
   type DefineSplitSchemaInput,
@@ -6,6 +11,7 @@ export {
   type SplitLayout,
   type SplitSide,
 } from './define-split-schema.js';
+export type { BackupHistoryDiverged } from './migrations/backup-history.js';
 export { formatMigrationReport, formatStatusReport } from './migrations/format-report.js';
 export { type MigrateOptions, migrate } from './migrations/migrate.js';
 export { hashMigration, type MigrationFile, readMigrationFolder } from './migrations/migration-files.js';

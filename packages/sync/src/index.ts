@@ -12,6 +12,7 @@ export { introspect } from './catalog/introspect.js';
 export { isBookkeepingSchema, type SchemaFilter } from './catalog/schema-filter.js';
 export type { TableSelectionError } from './catalog/select-tables.js';
 export { checkDrift } from './drift/check-drift.js';
+export { DEFAULT_MAX_REPLACE_ROWS } from './drift/drift-options.js';
 export type {
   DriftError,
   DriftOptions,
@@ -31,6 +32,15 @@ export { parseTableName, splitTableList, type TableName } from './sql/qualified-
 export { quoteIdent, quoteLiteral, quoteQualified } from './sql/quote.js';
 export { CHECKPOINT_TABLE } from './sync/checkpoint-store.js';
 export type { CycleMode } from './sync/cycle-mode.js';
+export type { MaterializedViewReport } from './sync/refresh-matviews.js';
 export { syncBackup } from './sync/sync-backup.js';
 export { DEFAULT_BATCH_SIZE, DEFAULT_COPY_CHUNK_ROWS, DEFAULT_LANES } from './sync/sync-options.js';
-export type { SyncError, SyncOptions, SyncProgress, SyncReport, TableSyncReport } from './sync/sync-types.js';
+export type {
+  SyncError,
+  SyncOptions,
+  SyncProblem,
+  SyncProgress,
+  SyncReport,
+  TableHandling,
+  TableSyncReport,
+} from './sync/sync-types.js';

@@ -43,8 +43,15 @@ describe('syncBackup on PGlite', () => {
     const byName = new Map(report.tables.map((t) => [t.table, t]));
     expect(byName.get('shop.players')?.mode).toBe('deferred');
     expect(byName.get('shop.employees')?.mode).toBe('replica-role');
-    expect(byName.get('shop.audit_log')).toMatchObject({ status: 'skipped' });
-    expect(byName.get('shop.audit_log')?.reason).toMatch(/no primary key/);
+    expect(byName.get('shop.audit_log')).toMatchObject({
+      status: 'copied',
+      handling: 'whole-table',
+      strategy: 'batch',
+      rowsRead: 13,
+      rowsWritten: 13,
+    });
+    expect(byName.get('shop.customers')?.handling).toBe('keyset');
+    expect(report.problems).toEqual([]);
     expect(byName.get('shop.customers')).toMatchObject({ status: 'copied', rowsRead: 300, rowsWritten: 300 });
     expect(byName.get('shop.settings')).toMatchObject({ status: 'copied', rowsRead: 30 });
     // New rows on the backup continue after the copied ones.

@@ -1,4 +1,12 @@
-import { describeError, isMultiDbError, loadConfig, redactText } from '@multidb/config';
+import {
+  connect,
+  type DbHandle,
+  describeError,
+  isMultiDbError,
+  loadConfig,
+  redactText,
+  type Topology,
+} from '@multidb/config';
 import {
   type AnySchema,
   formatMigrationReport,
@@ -12,19 +20,24 @@ import {
 } from '@multidb/split-schema';
 import { loadLayout } from './load-layout.js';
 
-const USAGE = `usage: multidb migrate <all|primary|data|status> --layout <module> [--repair] [--json]
+const USAGE = `usage: multidb migrate <all|primary|data|status> --layout <module> [--repair] [--skip-backup] [--json]
 
-  all       migrate PRIMARY then DATA (pnpm db:migrate)
-  primary   migrate the PRIMARY database only (pnpm db:migrate:primary)
-  data      migrate the DATA database only (pnpm db:migrate:data)
-  status    applied / pending / changed / vanished migrations per database (pnpm db:migrate:status)
+  all       migrate the BACKUP, then PRIMARY, then DATA (pnpm db:migrate)
+  primary   migrate the BACKUP, then the PRIMARY database (pnpm db:migrate:primary)
+  data      migrate the DATA database only (pnpm db:migrate:data); not split: the backup first, as for primary
+  status    applied / pending / changed / vanished migrations per database, the backup included
+            (pnpm db:migrate:status)
   --layout  a module exporting your defineSplitSchema() layout as \`layout\`, \`splitLayout\` or default
             (.js/.mjs; .ts under tsx); its migrations folders are used
   --repair  record pending migrations whose objects already exist instead of running them
+  --skip-backup  leave the backup out (it is down, or migrated separately): dual-write may dead-letter rows
+            with columns the backup lacks until it is migrated
   --json    print the report as JSON
 
-Databases come from the environment (PRIMARY_DATABASE_URL / DATABASE_URL, DATA_DATABASE_URL, SPLIT_DB_MODE);
-default pglite:./.data/primary. Exit code: 0 ok, 1 a database failed or was refused, 2 bad arguments or config.`;
+Databases come from the environment (PRIMARY_DATABASE_URL / DATABASE_URL, DATA_DATABASE_URL, SPLIT_DB_MODE,
+BACKUP_DATABASE_URL / REPLIT_DATABASE_URL, BACKUP_DB_ENABLED); default pglite:./.data/primary. The backup gets the
+PRIMARY's migrations, before the primary, after a check that it recorded the same ones (else nothing is migrated).
+Exit code: 0 ok, 1 a database failed or was refused, 2 bad arguments or config.`;
 
 /** 0 ok, 1 a database failed or was refused, 2 bad arguments or configuration. */
 export const MIGRATE_EXIT = { ok: 0, failed: 1, badConfig: 2 } as const;
@@ -46,7 +59,7 @@ export async function runMigrateCli(argv: readonly string[], io: MigrateCliIo): 
   const flags = new Set(rest.filter((a) => a.startsWith('--')));
   const positional = rest.filter((a) => !a.startsWith('--'));
   const json = flags.has('--json');
-  const unknown = [...flags].filter((f) => !['--json', '--repair', '--help'].includes(f));
+  const unknown = [...flags].filter((f) => !['--json', '--repair', '--skip-backup', '--help'].includes(f));
   const command = positional[0] as Command | undefined;
   if (flags.has('--help')) {
     io.out(USAGE);
@@ -93,22 +106,59 @@ export async function runMigrateCli(argv: readonly string[], io: MigrateCliIo): 
   const layout = io.layout ?? (await loadLayout(layoutPath));
   if (typeof layout === 'string') return fail(io, json, MIGRATE_EXIT.badConfig, 'InvalidLayout', layout);
 
+  const backupUrl = backupToMigrate(topology.value, flags.has('--skip-backup'), io);
+  if (typeof backupUrl === 'object')
+    return fail(io, json, MIGRATE_EXIT.badConfig, 'InvalidConfig', backupUrl.problem);
   const clients = await openClients(layout, topology.value, io, json);
   if (typeof clients === 'number') return clients;
+  let backup: DbHandle | undefined;
+  try {
+    backup = backupUrl === undefined ? undefined : await connect(backupUrl);
+  } catch (error) {
+    await clients.close();
+    const type = isMultiDbError(error) ? error.code : 'ConnectFailed';
+    return fail(io, json, MIGRATE_EXIT.failed, type, `backup: ${describeError(error)}`);
+  }
   try {
     if (command === 'status') {
-      const report = await migrationStatus(clients);
+      const report = await migrationStatus(clients, { backup });
       io.out(json ? JSON.stringify({ command, ...report }, null, 2) : formatStatusReport(report));
       return report.ok ? MIGRATE_EXIT.ok : MIGRATE_EXIT.failed;
     }
-    const report = await migrate(clients, { target: command, repair: flags.has('--repair') });
+    const report = await migrate(clients, { target: command, repair: flags.has('--repair'), backup });
     io.out(json ? JSON.stringify({ command, ...report }, null, 2) : formatMigrationReport(report));
     return report.ok ? MIGRATE_EXIT.ok : MIGRATE_EXIT.failed;
   } catch (error) {
     return fail(io, json, MIGRATE_EXIT.failed, 'Unexpected', describeError(error));
   } finally {
-    await clients.close();
+    await Promise.all([clients.close(), backup?.close()]);
   }
+}
+
+/**
+ * The backup's URL when one is configured and enabled (and not skipped), `undefined` when there is none to
+ * migrate, or a configuration problem: a backup that is the primary or the data database itself.
+ */
+function backupToMigrate(
+  topology: Topology,
+  skip: boolean,
+  io: MigrateCliIo,
+): string | undefined | { problem: string } {
+  const backup = topology.backup;
+  if (backup === undefined) return undefined;
+  if (skip) {
+    io.err(
+      'warning: --skip-backup: the backup is not migrated; migrate it before dual-write sends new columns',
+    );
+    return undefined;
+  }
+  if (!backup.enabled) {
+    io.err('warning: BACKUP_DB_ENABLED=false: the backup is not migrated');
+    return undefined;
+  }
+  if (backup.url === topology.primaryUrl || (topology.splitMode && backup.url === topology.dataUrl))
+    return { problem: 'the backup database URL is the same as the primary or data database URL' };
+  return backup.url;
 }
 
 /** `--layout <path>` or `--layout=<path>`; `null` when the flag has no value. */

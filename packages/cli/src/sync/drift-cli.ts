@@ -33,6 +33,7 @@ export async function runDriftCli(argv: readonly string[], io: CliIo): Promise<n
     repair: flags.repair,
     recheckDelayMs: flags.recheckDelayMs,
     chunkRows: flags.chunkRows,
+    maxReplaceRows: flags.maxReplaceRows,
   });
   if (result.isErr()) return fail(result.error.type, result.error.message);
   const report = result.value;

@@ -36,7 +36,7 @@ export function formatDriftSummary(report: DriftReport): string {
     formatCount(t.changed),
     formatMs(t.ms),
     t.repair
-      ? `${t.repair.verified ? 'verified' : 'NOT verified'} (+${t.repair.upserted} -${t.repair.deleted})`
+      ? `${t.repair.verified ? 'verified' : 'NOT verified'} (${t.repair.replaced ? 'replaced, ' : ''}+${t.repair.upserted} -${t.repair.deleted})`
       : '',
   ]);
   lines.push(textTable([header, ...rows]), '');

@@ -14,6 +14,7 @@ export interface SyncArgs {
   readonly json: boolean;
   readonly restart: boolean;
   readonly noCopy: boolean;
+  readonly skipMatviews: boolean;
   readonly help: boolean;
 }
 
@@ -29,11 +30,16 @@ Copies every table from the primary to the backup (foreign-key order, idempotent
   --lanes <n>           key slices of one table copied at once on the COPY path (default ${DEFAULT_LANES})
   --no-copy             always use row batches, even between real Postgres servers
   --restart             ignore checkpoints of an unfinished run and copy everything again
+  --skip-matviews       do not refresh the backup's materialized views at the end
   --dry-run             show the plan; write nothing
   --json                print the report as JSON (no progress bars)
   --help                this text
 
-Exit codes: 0 done, 1 a table failed or the run was interrupted, 2 bad arguments or configuration.
+Tables without a primary key (or unique index over NOT NULL columns) are compared by row count and checksum and,
+when they differ, emptied and copied whole in one transaction.
+
+Exit codes: 0 every selected table copied; 1 a selected table was not copied (failed, or the run was
+interrupted: the report names which and why); 2 bad arguments or configuration.
 `;
 
 const MAX_ROWS = 10_000_000;
@@ -47,6 +53,7 @@ export function parseSyncArgs(argv: readonly string[]): Result<SyncArgs, UsageEr
     'chunk-rows': { type: 'string' },
     lanes: { type: 'string' },
     'no-copy': { type: 'boolean' },
+    'skip-matviews': { type: 'boolean' },
     restart: { type: 'boolean' },
     'dry-run': { type: 'boolean' },
     json: { type: 'boolean' },
@@ -83,6 +90,7 @@ export function parseSyncArgs(argv: readonly string[]): Result<SyncArgs, UsageEr
     json: values.json === true,
     restart: values.restart === true,
     noCopy: values['no-copy'] === true,
+    skipMatviews: values['skip-matviews'] === true,
     help: values.help === true,
   });
 }

@@ -49,6 +49,7 @@ export async function runSyncCli(argv: readonly string[], io: CliIo): Promise<nu
     useCopy: flags.noCopy ? false : 'auto',
     dryRun: flags.dryRun,
     resumeFrom: flags.restart ? 'start' : 'checkpoint',
+    refreshMaterializedViews: !flags.skipMatviews,
     onProgress: bars?.update,
     signal: io.signal,
   });

@@ -11,7 +11,13 @@ export function formatSyncSummary(report: SyncReport): string {
     formatCount(t.rowsWritten),
     t.rowsPerSecond > 0 ? formatCount(t.rowsPerSecond) : '',
     t.ms > 0 ? formatMs(t.ms) : '',
-    [t.strategy, t.mode === 'chunked' ? undefined : t.mode].filter(Boolean).join(', '),
+    [
+      t.handling === 'whole-table' ? 'whole table' : undefined,
+      t.strategy,
+      t.mode === 'chunked' ? undefined : t.mode,
+    ]
+      .filter(Boolean)
+      .join(', '),
   ]);
   const notes = report.tables.flatMap((t) => [
     ...(t.reason ? [`  ${t.table}: ${t.reason}`] : []),
@@ -26,7 +32,24 @@ export function formatSyncSummary(report: SyncReport): string {
     `${report.dryRun ? 'dry run: nothing written. ' : ''}${count(verb)} ${verb}, ${count('skipped')} skipped, ` +
     `${count('failed')} failed${report.aborted ? ', interrupted (run again to resume)' : ''}; ` +
     `${formatCount(report.rowsRead)} rows read, ${formatCount(report.rowsWritten)} written in ${formatMs(report.ms)}`;
-  return [textTable([header, ...rows]), '', total, ...(notes.length > 0 ? ['', ...notes] : []), ''].join(
-    '\n',
+  const views = report.materializedViews.map(
+    (v) => `  materialized view ${v.view}: ${v.status}${v.reason ? ` (${v.reason})` : ''}`,
   );
+  const problems = report.problems.map((p) => `  ${p.table}: ${p.status}: ${p.reason}`);
+  const verdict = report.ok
+    ? []
+    : [
+        '',
+        `NOT OK: ${report.problems.length} selected table(s) not copied (leave tables out with --tables):`,
+        ...problems,
+      ];
+  return [
+    textTable([header, ...rows]),
+    '',
+    total,
+    ...(notes.length > 0 ? ['', ...notes] : []),
+    ...(views.length > 0 ? ['', ...views] : []),
+    ...verdict,
+    '',
+  ].join('\n');
 }

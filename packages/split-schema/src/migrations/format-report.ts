@@ -11,10 +11,13 @@ export function formatMigrationReport(report: MigrationReport): string {
   return lines.join('\n');
 }
 
+const label = (db: { database: string; migrationsOf: string }) =>
+  db.database === 'backup' ? `backup (${db.migrationsOf} migrations)` : db.database;
+
 function formatDatabaseResult(db: DatabaseMigrationResult): string[] {
   const count = (outcome: string) => db.steps.filter((s) => s.outcome === outcome).length;
   const lines = [
-    `${db.database} ${db.url} (${db.migrationsTable}): ${db.outcome}`,
+    `${label(db)} ${db.url} (${db.migrationsTable}): ${db.outcome}`,
     `  applied ${count('applied')}, recorded ${count('recorded')}, already applied ${count('already-applied')}, failed ${count('failed')}, not executed ${count('not-executed')}`,
   ];
   for (const step of db.steps) {
@@ -33,8 +36,9 @@ export function formatStatusReport(report: MigrationStatusReport): string {
 }
 
 function formatDatabaseStatus(db: DatabaseStatus): string[] {
-  const lines = [`${db.database} ${db.url} (${db.migrationsTable})`];
+  const lines = [`${label(db)} ${db.url} (${db.migrationsTable})`];
   if (db.error !== undefined) return [...lines, `  error: ${db.error}`];
+  if (db.mismatch !== undefined) lines.push(`  ! ${db.mismatch}`);
   lines.push(`  applied ${db.applied.length}, pending ${db.pending.length}`);
   for (const m of db.pending) lines.push(`  pending      ${m.tag}`);
   for (const m of db.changed) lines.push(`  changed      ${m.tag} (file edited after it was applied)`);

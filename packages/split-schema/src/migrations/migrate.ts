@@ -1,12 +1,19 @@
-import { describeError } from '@multidb/config';
+import { type DbHandle, describeError } from '@multidb/config';
 import { type DatabaseTarget, databasesOf } from '../database-name.js';
 import type { AnySchema } from '../define-split-schema.js';
 import type { SplitClients } from '../split-clients.js';
+import { backupHistoryProblems } from './backup-history.js';
 import type { MigrationFile } from './migration-files.js';
 import { migrationsTableName } from './migration-records.js';
 import type { DatabaseMigrationResult, MigrationReport, MigrationStepResult } from './migration-report.js';
 import { type InspectedDatabase, inspectDatabase } from './migration-status.js';
-import { type MigrationsOverrides, migrationTarget } from './migration-target.js';
+import {
+  backupTargets,
+  inPrimaryDatabase,
+  type MigrationsOverrides,
+  type MigrationTarget,
+  migrationTarget,
+} from './migration-target.js';
 import { describeProblem, foreignSchemaTables, historyProblems, type PreflightProblem } from './preflight.js';
 import { repairPending } from './repair.js';
 import { runDrizzleMigrator } from './run-drizzle-migrator.js';
@@ -17,6 +24,13 @@ export interface MigrateOptions {
   /** Record pending migrations whose objects already exist instead of running them; then run the rest. */
   readonly repair?: boolean;
   readonly migrations?: MigrationsOverrides;
+  /**
+   * The PRIMARY's backup: migrated with the PRIMARY's migrations (when not split, the DATA ones too, since they
+   * live in the same database) BEFORE the primary, so dual-write never sends a column the backup lacks. First a
+   * pre-flight: each of the backup's migrations tables must record the same history as the primary's (one may
+   * be behind); if not, nothing is migrated anywhere. A backup that does not migrate leaves the primary as it is.
+   */
+  readonly backup?: DbHandle<AnySchema>;
 }
 
 /**
@@ -27,22 +41,77 @@ export async function migrate<P extends AnySchema, D extends AnySchema>(
   clients: SplitClients<P, D>,
   options: MigrateOptions = {},
 ): Promise<MigrationReport> {
-  const databases: DatabaseMigrationResult[] = [];
-  for (const database of databasesOf(options.target ?? 'all')) {
-    const target = migrationTarget(clients as unknown as SplitClients, database, options.migrations);
-    databases.push(await migrateDatabase(await inspectDatabase(target), options.repair ?? false));
+  const any = clients as unknown as SplitClients;
+  const repair = options.repair ?? false;
+  const targets = databasesOf(options.target ?? 'all').map((d) =>
+    migrationTarget(any, d, options.migrations),
+  );
+  const mirrored = targets.filter((t) => inPrimaryDatabase(any, t));
+  const backups = options.backup && mirrored.length > 0 ? backupTargets(mirrored, options.backup) : [];
+  const report = (databases: DatabaseMigrationResult[]): MigrationReport => ({
+    splitMode: clients.splitMode,
+    ok: databases.every((d) => d.outcome === 'ok'),
+    databases,
+  });
+  const everyTarget = [...backups, ...targets];
+  if (backups.length > 0) {
+    let diverged: PreflightProblem[];
+    try {
+      diverged = await backupHistoryProblems(mirrored, backups);
+    } catch (error) {
+      const reason: PreflightProblem = { type: 'BackupNotMigrated', outcome: 'failed' };
+      const failed = await migrateDatabase(
+        await inspectDatabase(backups[0] as MigrationTarget),
+        repair,
+        [],
+        error,
+      );
+      const rest = await Promise.all(everyTarget.slice(1).map(async (t) => blockedBy(t, [reason])));
+      return report([failed, ...rest]);
+    }
+    if (diverged.length > 0) return report(await Promise.all(everyTarget.map((t) => blockedBy(t, diverged))));
   }
-  return { splitMode: clients.splitMode, ok: databases.every((d) => d.outcome === 'ok'), databases };
+  const inspectedBackups = await Promise.all(backups.map(inspectDatabase));
+  // A backup whose own records do not match the folder (changed, vanished) blocks every database, not just itself.
+  const ownProblems = (i: InspectedDatabase) => (i.state === undefined ? [] : historyProblems(i.state));
+  if (inspectedBackups.some((i) => ownProblems(i).length > 0)) {
+    const blocked: PreflightProblem = { type: 'BackupNotMigrated', outcome: 'blocked' };
+    const own = await Promise.all(
+      inspectedBackups.map((i) => migrateDatabase(i, false, ownProblems(i).length > 0 ? [] : [blocked])),
+    );
+    return report([...own, ...(await Promise.all(targets.map((t) => blockedBy(t, [blocked]))))]);
+  }
+  const databases: DatabaseMigrationResult[] = [];
+  for (const inspected of inspectedBackups) databases.push(await migrateDatabase(inspected, repair));
+  const backupFailure = databases.find((d) => d.outcome !== 'ok');
+  for (const target of targets) {
+    if (backupFailure && mirrored.includes(target)) {
+      const outcome = backupFailure.outcome === 'blocked' ? 'blocked' : 'failed';
+      databases.push(await blockedBy(target, [{ type: 'BackupNotMigrated', outcome }]));
+    } else databases.push(await migrateDatabase(await inspectDatabase(target), repair));
+  }
+  return report(databases);
+}
+
+/** A database left untouched because of a problem found elsewhere (its own state is still reported). */
+async function blockedBy(
+  target: MigrationTarget,
+  problems: PreflightProblem[],
+): Promise<DatabaseMigrationResult> {
+  return migrateDatabase(await inspectDatabase(target), false, problems);
 }
 
 async function migrateDatabase(
   inspected: InspectedDatabase,
   repair: boolean,
+  imposed: PreflightProblem[] = [],
+  readError?: unknown,
 ): Promise<DatabaseMigrationResult> {
   const { target, state } = inspected;
-  const other = target.database === 'primary' ? 'data' : 'primary';
+  const other = target.migrationsOf === 'primary' ? 'data' : 'primary';
   const base = {
     database: target.database,
+    migrationsOf: target.migrationsOf,
     url: target.handle.safeUrl,
     migrationsTable: migrationsTableName(target.migrations),
   };
@@ -66,10 +135,13 @@ async function migrateDatabase(
     ...(error === undefined ? {} : { error }),
   });
 
-  if (state === undefined) return result('failed', [], [], inspected.error);
+  if (state === undefined) return result('failed', [], imposed, inspected.error);
+  if (readError !== undefined)
+    return result('failed', [...already, ...notRun(state.pending)], imposed, describeError(readError));
   let problems: PreflightProblem[];
   try {
     problems = [
+      ...imposed,
       ...(await foreignSchemaTables(target.handle.db, target.foreignSchemas)),
       ...historyProblems(state),
     ];

@@ -1,4 +1,4 @@
-import type { DatabaseName } from '../database-name.js';
+import type { DatabaseName, MigrationDatabase } from '../database-name.js';
 import type { PreflightProblem } from './preflight.js';
 
 /**
@@ -18,7 +18,9 @@ export interface MigrationStepResult {
 export type DatabaseOutcome = 'ok' | 'blocked' | 'failed';
 
 export interface DatabaseMigrationResult {
-  readonly database: DatabaseName;
+  readonly database: MigrationDatabase;
+  /** Whose migrations ran here: the database's own, or for the backup the PRIMARY side's it mirrors. */
+  readonly migrationsOf: DatabaseName;
   /** Credentials removed. */
   readonly url: string;
   readonly migrationsTable: string;

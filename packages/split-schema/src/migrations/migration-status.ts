@@ -1,14 +1,29 @@
-import { describeError } from '@multidb/config';
-import { type DatabaseName, type DatabaseTarget, databasesOf } from '../database-name.js';
+import { type DbHandle, describeError } from '@multidb/config';
+import {
+  type DatabaseName,
+  type DatabaseTarget,
+  databasesOf,
+  type MigrationDatabase,
+} from '../database-name.js';
 import type { AnySchema } from '../define-split-schema.js';
 import type { SplitClients } from '../split-clients.js';
+import { backupHistoryProblems } from './backup-history.js';
 import { type MigrationFile, readMigrationFolder } from './migration-files.js';
 import { migrationsTableName, readRecordedMigrations } from './migration-records.js';
 import { compareMigrations, type MigrationRef, type MigrationState } from './migration-state.js';
-import { type MigrationsOverrides, type MigrationTarget, migrationTarget } from './migration-target.js';
+import {
+  backupTargets,
+  inPrimaryDatabase,
+  type MigrationsOverrides,
+  type MigrationTarget,
+  migrationTarget,
+} from './migration-target.js';
+import { describeProblem } from './preflight.js';
 
 export interface DatabaseStatus extends Omit<MigrationState, 'pending'> {
-  readonly database: DatabaseName;
+  readonly database: MigrationDatabase;
+  /** Whose migrations folder and table: the database's own, or for the backup the PRIMARY side's it mirrors. */
+  readonly migrationsOf: DatabaseName;
   /** Credentials removed. */
   readonly url: string;
   readonly migrationsTable: string;
@@ -16,6 +31,8 @@ export interface DatabaseStatus extends Omit<MigrationState, 'pending'> {
   readonly pending: readonly MigrationRef[];
   /** Set when the folder or the database could not be read; the lists are then empty. */
   readonly error?: string;
+  /** The backup only: how its recorded migrations differ from the primary's (migrate would refuse). */
+  readonly mismatch?: string;
 }
 
 export interface MigrationStatusReport {
@@ -28,6 +45,8 @@ export interface MigrationStatusReport {
 export interface MigrationStatusOptions {
   readonly target?: DatabaseTarget;
   readonly migrations?: MigrationsOverrides;
+  /** The PRIMARY's backup, shown after the others with the PRIMARY's migrations (see `MigrateOptions.backup`). */
+  readonly backup?: DbHandle<AnySchema>;
 }
 
 /** Internal: the full comparison of one database, with the migration files for the migrator. */
@@ -55,6 +74,7 @@ export function toDatabaseStatus(inspected: InspectedDatabase): DatabaseStatus {
   const { target, state = EMPTY, error } = inspected;
   return {
     database: target.database,
+    migrationsOf: target.migrationsOf,
     url: target.handle.safeUrl,
     migrationsTable: migrationsTableName(target.migrations),
     folder: target.migrations.folder,
@@ -69,13 +89,28 @@ export async function migrationStatus<P extends AnySchema, D extends AnySchema>(
   clients: SplitClients<P, D>,
   options: MigrationStatusOptions = {},
 ): Promise<MigrationStatusReport> {
+  const any = clients as unknown as SplitClients;
+  const targets = databasesOf(options.target ?? 'all').map((d) =>
+    migrationTarget(any, d, options.migrations),
+  );
   const databases: DatabaseStatus[] = [];
-  for (const database of databasesOf(options.target ?? 'all')) {
-    const target = migrationTarget(clients as unknown as SplitClients, database, options.migrations);
-    databases.push(toDatabaseStatus(await inspectDatabase(target)));
+  for (const target of targets) databases.push(toDatabaseStatus(await inspectDatabase(target)));
+  const mirrored = targets.filter((t) => inPrimaryDatabase(any, t));
+  if (options.backup) {
+    const backups = backupTargets(mirrored, options.backup);
+    const mismatches = await backupHistoryProblems(mirrored, backups).catch(() => []);
+    for (const target of backups) {
+      const status = toDatabaseStatus(await inspectDatabase(target));
+      const table = `${target.migrations.schema}.${target.migrations.table}`;
+      const mismatch = mismatches.find((m) => m.migrationsTable === table);
+      databases.push(mismatch ? { ...status, mismatch: describeProblem(mismatch, 'data') } : status);
+    }
   }
   const ok = databases.every(
-    (d) => d.error === undefined && d.changed.length + d.vanished.length + d.outOfOrder.length === 0,
+    (d) =>
+      d.error === undefined &&
+      d.mismatch === undefined &&
+      d.changed.length + d.vanished.length + d.outOfOrder.length === 0,
   );
   return { splitMode: clients.splitMode, databases, ok };
 }

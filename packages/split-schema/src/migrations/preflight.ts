@@ -1,5 +1,6 @@
 import { type AnyPgDatabase, executeRows } from '@multidb/config';
 import { sql } from 'drizzle-orm';
+import type { BackupHistoryDiverged } from './backup-history.js';
 import type { RecordedMigration } from './migration-records.js';
 import type { ChangedMigration, MigrationRef, MigrationState } from './migration-state.js';
 
@@ -8,7 +9,13 @@ export type PreflightProblem =
   | { readonly type: 'ForeignSchemaTables'; readonly schema: string; readonly tables: readonly string[] }
   | ({ readonly type: 'ChangedMigration' } & ChangedMigration)
   | ({ readonly type: 'VanishedMigration' } & RecordedMigration)
-  | ({ readonly type: 'OutOfOrderMigration' } & MigrationRef);
+  | ({ readonly type: 'OutOfOrderMigration' } & MigrationRef)
+  | BackupHistoryDiverged
+  /** The backup did not migrate: the PRIMARY is left as it is, so dual-write never sends what the backup lacks. */
+  | { readonly type: 'BackupNotMigrated'; readonly outcome: 'blocked' | 'failed' };
+
+const recorded = (r: { hash: string; createdAt: number } | undefined) =>
+  r === undefined ? 'nothing' : `created_at ${r.createdAt} (hash ${r.hash.slice(0, 12)})`;
 
 export function describeProblem(problem: PreflightProblem, otherDatabase: string): string {
   switch (problem.type) {
@@ -20,6 +27,10 @@ export function describeProblem(problem: PreflightProblem, otherDatabase: string
       return `a recorded migration (created_at ${problem.createdAt}, hash ${problem.hash.slice(0, 12)}) has no file any more: restore it from version control`;
     case 'OutOfOrderMigration':
       return `migration ${problem.tag} is older than the last applied one but was never applied; drizzle would skip it: regenerate it after the latest migration`;
+    case 'BackupHistoryDiverged':
+      return `the backup's recorded migrations (${problem.migrationsTable}) differ from the primary's at record ${problem.index + 1}: the primary has ${recorded(problem.primary)}, the backup ${recorded(problem.backup)}. Nothing was migrated: make the backup's schema match the primary's (restore it, or sync it from a pg_dump --schema-only of the primary) and run again`;
+    case 'BackupNotMigrated':
+      return `not migrated because the backup was ${problem.outcome}: the primary goes after the backup, so dual-write never sends a column the backup lacks. Fix the backup (see its messages; --repair records migrations whose objects exist) and run again, or pass --skip-backup`;
   }
 }
 

@@ -24,6 +24,11 @@ export type TablePairError =
   | { readonly type: 'KeyMismatch'; readonly message: string }
   | { readonly type: 'ColumnMismatch'; readonly message: string };
 
+const MISSING: TablePairError = {
+  type: 'MissingOnTarget',
+  message: 'missing on the target (create it there first, e.g. run the migrations on the backup)',
+};
+
 const list = (names: readonly string[]) => names.map((n) => JSON.stringify(n)).join(', ');
 
 /**
@@ -35,17 +40,12 @@ export function pairTables(
   source: TableInfo,
   target: TableInfo | undefined,
 ): Result<TablePair, TablePairError> {
-  if (target === undefined) {
-    return err({
-      type: 'MissingOnTarget',
-      message: 'missing on the target (create it there first, e.g. run the migrations on the backup)',
-    });
-  }
+  if (target === undefined) return err(MISSING);
   if (source.key === undefined) {
     return err({
       type: 'NoKey',
       message:
-        'no primary key and no unique index over NOT NULL columns: rows cannot be addressed, so the table is skipped (add a primary key)',
+        'no primary key and no unique index over NOT NULL columns: rows cannot be addressed by key (copied whole instead)',
     });
   }
   const key = source.key.columns;
@@ -56,6 +56,33 @@ export function pairTables(
       message: `key (${list(key)}) on the source but (${list(targetKey)}) on the target`,
     });
   }
+  const columns = matchColumns(source, target);
+  if (columns.isErr()) return err(columns.error);
+  const keyIndexes = key.map((k) => columns.value.columns.findIndex((c) => c.name === k));
+  if (keyIndexes.includes(-1)) {
+    return err({ type: 'KeyMismatch', message: 'a key column is generated' });
+  }
+  return ok({ source, target, key, keyIndexes, ...columns.value });
+}
+
+/**
+ * A table without a usable key, paired for a whole-table copy (empty the target table, copy every row): the
+ * same column checks as {@link pairTables}, with an empty key. The target's own key, if any, does not matter.
+ */
+export function pairWholeTable(
+  source: TableInfo,
+  target: TableInfo | undefined,
+): Result<TablePair, TablePairError> {
+  if (target === undefined) return err(MISSING);
+  const columns = matchColumns(source, target);
+  if (columns.isErr()) return err(columns.error);
+  return ok({ source, target, key: [], keyIndexes: [], ...columns.value });
+}
+
+type MatchedColumns = Pick<TablePair, 'columns' | 'sourceColumns' | 'identity' | 'warnings'>;
+
+/** Every source column that holds data present and writable on the target; type differences are warnings. */
+function matchColumns(source: TableInfo, target: TableInfo): Result<MatchedColumns, TablePairError> {
   const targetByName = new Map(target.columns.map((c) => [c.name, c]));
   const sourceColumns = source.columns.filter((c) => !c.generated);
   const missing = sourceColumns.filter((c) => !targetByName.has(c.name)).map((c) => c.name);
@@ -70,10 +97,6 @@ export function pairTables(
     return err({ type: 'ColumnMismatch', message: `columns ${parts.join('; ')}` });
   }
   const columns = sourceColumns.map((c) => targetByName.get(c.name) as ColumnInfo);
-  const keyIndexes = key.map((k) => columns.findIndex((c) => c.name === k));
-  if (keyIndexes.includes(-1)) {
-    return err({ type: 'KeyMismatch', message: 'a key column is generated' });
-  }
   const warnings: string[] = [];
   for (const c of sourceColumns) {
     const t = targetByName.get(c.name) as ColumnInfo;
@@ -83,14 +106,5 @@ export function pairTables(
   const copied = new Set(columns.map((c) => c.name));
   const extra = target.columns.filter((c) => !c.generated && !copied.has(c.name)).map((c) => c.name);
   if (extra.length > 0) warnings.push(`target-only columns keep their defaults: ${list(extra)}`);
-  return ok({
-    source,
-    target,
-    key,
-    columns,
-    sourceColumns,
-    keyIndexes,
-    identity: columns.some((c) => c.identity !== ''),
-    warnings,
-  });
+  return ok({ columns, sourceColumns, identity: columns.some((c) => c.identity !== ''), warnings });
 }

@@ -1,10 +1,12 @@
 import { describeError } from '@multidb/config';
 import { err, ok, type Result, ResultAsync } from 'neverthrow';
+import type { TableInfo } from '../catalog/catalog-types.js';
 import { dependencyOrder } from '../catalog/dependency-order.js';
 import { selectTables } from '../catalog/select-tables.js';
-import { pairTables } from '../catalog/table-pair.js';
+import { pairTables, pairWholeTable } from '../catalog/table-pair.js';
 import { type OpenDatabases, openDatabases } from '../endpoint/open-databases.js';
 import { DEFAULT_BATCH_SIZE } from '../sync/sync-options.js';
+import { copyWholeTable } from '../sync/whole-table-copy.js';
 import { type DriftSettings, driftSettings } from './drift-options.js';
 import type {
   DriftError,
@@ -20,6 +22,52 @@ import { type TableDrift, tableDrift } from './table-drift.js';
 const isClean = (t: TableDriftReport) =>
   t.status === 'clean' || t.status === 'skipped' || (t.status === 'drift' && t.repair?.verified === true);
 
+type RepairEntry = { upserted: number; deleted: number; replaced: boolean; error?: string };
+
+/**
+ * A table without a usable key is repaired by replacing it (emptied and copied whole in one transaction), up to
+ * `maxReplaceRows` source rows.
+ */
+async function replaceWhole(
+  dbs: OpenDatabases,
+  table: TableInfo,
+  found: TableDrift | undefined,
+  settings: DriftSettings,
+  entry: RepairEntry,
+): Promise<void> {
+  const pair = pairWholeTable(
+    table,
+    dbs.targetCatalog.tables.find((t) => t.id === table.id),
+  );
+  if (pair.isErr()) {
+    entry.error = `cannot repair: ${pair.error.message}`;
+    return;
+  }
+  const rows = found?.report.sourceRows ?? 0;
+  if (rows > settings.maxReplaceRows) {
+    entry.error =
+      `not replaced: ${rows} rows on the source, more than maxReplaceRows (${settings.maxReplaceRows}); ` +
+      'raise it (--max-replace-rows) to replace the table, or add a primary key';
+    return;
+  }
+  const result = await copyWholeTable({
+    source: dbs.source,
+    target: dbs.target,
+    pair: pair.value,
+    runTargetTx: (fn) =>
+      dbs.target.transaction(async (tx) => {
+        await tx.execute('SET CONSTRAINTS ALL DEFERRED');
+        return fn(tx);
+      }),
+    useCopy: dbs.source.supportsCopy && dbs.target.supportsCopy,
+    batchSize: DEFAULT_BATCH_SIZE,
+    referenced: dbs.targetCatalog.foreignKeys.some((k) => k.to === table.id),
+  });
+  entry.replaced = !result.unchanged;
+  entry.upserted = result.rowsWritten;
+  entry.deleted = result.unchanged ? 0 : (found?.report.targetRows ?? 0);
+}
+
 /** Repairs in foreign-key order (upserts parents first, deletes children first), then compares again. */
 async function repairAll(
   dbs: OpenDatabases,
@@ -28,7 +76,7 @@ async function repairAll(
 ): Promise<Map<string, RepairOutcome>> {
   const tables = dbs.sourceCatalog.tables.filter((t) => found.get(t.id)?.report.status === 'drift');
   const order = dependencyOrder(tables, dbs.sourceCatalog.foreignKeys).flatMap((s) => s.tables);
-  const counts = new Map<string, { upserted: number; deleted: number; error?: string }>();
+  const counts = new Map<string, RepairEntry>();
   const attempt = async (id: string, step: () => Promise<void>) => {
     try {
       await step();
@@ -38,8 +86,12 @@ async function repairAll(
     }
   };
   for (const table of order) {
-    const entry = { upserted: 0, deleted: 0 } as { upserted: number; deleted: number; error?: string };
+    const entry: RepairEntry = { upserted: 0, deleted: 0, replaced: false };
     counts.set(table.id, entry);
+    if (table.key === undefined) {
+      await attempt(table.id, () => replaceWhole(dbs, table, found.get(table.id), settings, entry));
+      continue;
+    }
     const pair = pairTables(
       table,
       dbs.targetCatalog.tables.find((t) => t.id === table.id),
@@ -66,7 +118,7 @@ async function repairAll(
       dbs.targetCatalog.tables.find((t) => t.id === table.id),
     );
     const entry = counts.get(table.id);
-    if (pair.isErr() || entry === undefined) continue;
+    if (pair.isErr() || entry === undefined || table.key === undefined) continue;
     await attempt(table.id, async () => {
       entry.deleted = await deleteExtra(
         dbs.target,
@@ -79,7 +131,7 @@ async function repairAll(
   const outcomes = new Map<string, RepairOutcome>();
   for (const table of order) {
     const again = await tableDrift(dbs, table, { ...settings, recheckDelayMs: 0 });
-    const entry = counts.get(table.id) ?? { upserted: 0, deleted: 0 };
+    const entry = counts.get(table.id) ?? { upserted: 0, deleted: 0, replaced: false };
     outcomes.set(table.id, { ...entry, error: entry.error, verified: again.report.status === 'clean' });
   }
   return outcomes;

@@ -19,7 +19,7 @@ export interface CompareSpec {
 export function compareSpec(source: TableInfo, target: TableInfo): Result<CompareSpec, string> {
   if (source.key === undefined) {
     return err(
-      'no primary key and no unique index over NOT NULL columns: rows cannot be matched, compared by count and whole-table checksum only',
+      'no primary key and no unique index over NOT NULL columns: compared by row count and a checksum of all rows (duplicates count); --repair replaces the whole table',
     );
   }
   const targetTypes = new Map(target.columns.map((c) => [c.name, c.type]));

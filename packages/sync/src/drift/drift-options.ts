@@ -7,11 +7,14 @@ export interface DriftSettings {
   readonly leafRows: number;
   readonly fanout: number;
   readonly maxRowDiffs: number;
+  readonly maxReplaceRows: number;
   readonly recheckDelayMs: number;
   readonly checksum: 'hashtext' | 'md5';
   readonly sleep: (ms: number) => Promise<void>;
   readonly now: () => number;
 }
+
+export const DEFAULT_MAX_REPLACE_ROWS = 1_000_000;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -22,6 +25,7 @@ export function driftSettings(options: DriftOptions): Result<DriftSettings, Setu
     leafRows: options.leafRows ?? 1000,
     fanout: options.fanout ?? 16,
     maxRowDiffs: options.maxRowDiffs ?? 10_000,
+    maxReplaceRows: options.maxReplaceRows ?? DEFAULT_MAX_REPLACE_ROWS,
     recheckDelayMs: options.recheckDelayMs ?? 1000,
     checksum: options.checksum ?? 'hashtext',
     sleep: options.sleep ?? sleep,
@@ -36,6 +40,7 @@ export function driftSettings(options: DriftOptions): Result<DriftSettings, Setu
   check('leafRows', settings.leafRows, 1, 1_000_000);
   check('fanout', settings.fanout, 2, 1024);
   check('maxRowDiffs', settings.maxRowDiffs, 0, 10_000_000);
+  check('maxReplaceRows', settings.maxReplaceRows, 0, Number.MAX_SAFE_INTEGER);
   check('recheckDelayMs', settings.recheckDelayMs, 0, 600_000);
   if (settings.checksum !== 'hashtext' && settings.checksum !== 'md5') {
     problems.push(`checksum must be hashtext or md5, got ${String(settings.checksum)}`);

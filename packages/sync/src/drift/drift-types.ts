@@ -24,6 +24,11 @@ export interface DriftOptions extends SchemaFilter {
    * or `md5` (a 60-bit md5 slice). Rows of differing ranges are always compared by md5.
    */
   readonly checksum?: 'hashtext' | 'md5';
+  /**
+   * `repair` replaces a table without a usable key (empties it and copies it whole) only up to this many source
+   * rows (default 1,000,000); a larger one is reported unrepaired until the limit is raised.
+   */
+  readonly maxReplaceRows?: number;
   /** Differing rows listed per table (default 10,000); counts stay exact beyond it. */
   readonly maxRowDiffs?: number;
   /** Injectable for tests. */
@@ -51,6 +56,8 @@ export interface RowDifference {
 }
 
 export interface RepairOutcome {
+  /** The table had no usable key and was replaced whole: `deleted` target rows, `upserted` copied ones. */
+  readonly replaced: boolean;
   readonly upserted: number;
   readonly deleted: number;
   /** Compared again after the repair and found equal. */
@@ -60,8 +67,13 @@ export interface RepairOutcome {
 
 export interface TableDriftReport {
   readonly table: string;
-  /** `skipped`: no comparable key; `error`: a query failed (see `reason`). */
+  /** `skipped`: missing on the target; `error`: a query failed (see `reason`). */
   readonly status: 'clean' | 'drift' | 'skipped' | 'error';
+  /**
+   * `keyed`: checksums per key range, narrowed down to rows; `whole-table`: no usable key, so the row count and
+   * a multiset checksum of all rows (duplicates count) are compared, and rows are not listed.
+   */
+  readonly comparison: 'keyed' | 'whole-table';
   readonly sourceRows: number;
   readonly targetRows: number;
   /** The columns whose values were compared; columns that differ in the schema are left out and listed. */

@@ -17,6 +17,7 @@ export interface TableDrift {
 const empty = (table: string): TableDriftReport => ({
   table,
   status: 'clean',
+  comparison: 'keyed',
   sourceRows: 0,
   targetRows: 0,
   comparedColumns: [],
@@ -39,7 +40,10 @@ function keyRecord(key: readonly string[], difference: KeyedDifference): RowDiff
   return { kind: difference.kind, key: Object.fromEntries(key.map((k, i) => [k, values[i] as string])) };
 }
 
-/** Counts and a whole-table checksum for a table without a usable key: drift is detected, not located. */
+/**
+ * Counts and a whole-table multiset checksum (the sum of per-row hashes: independent of row order, and a
+ * duplicated row adds its hash again) for a table without a usable key: drift is detected, not located.
+ */
 async function keylessDrift(
   dbs: OpenDatabases,
   source: TableInfo,
@@ -59,6 +63,7 @@ async function keylessDrift(
   return {
     ...empty(source.display),
     status: sameSum(a, b) ? 'clean' : 'drift',
+    comparison: 'whole-table',
     sourceRows: a.count,
     targetRows: b.count,
     comparedColumns: columns,

@@ -1,6 +1,7 @@
 import type { ColumnInfo, TableInfo } from '../catalog/catalog-types.js';
 import type { SqlEndpoint } from '../endpoint/sql-endpoint.js';
 import { quoteIdent } from '../sql/quote.js';
+import { type RowChecksum, rowHashSql } from '../sql/row-hash.js';
 import { columnList, type KeyText, keyCompare, keyInJson, rowExpression } from '../sql/table-sql.js';
 import type { CompareSpec } from './compare-spec.js';
 
@@ -17,7 +18,7 @@ export interface RangeSum {
 }
 
 /** How range checksums hash each row; rows themselves are always compared by md5. */
-export type RangeChecksum = 'hashtext' | 'md5';
+export type RangeChecksum = RowChecksum;
 
 export const sameSum = (a: RangeSum | undefined, b: RangeSum | undefined): boolean =>
   (a?.count ?? 0) === (b?.count ?? 0) && (a?.sum ?? '0') === (b?.sum ?? '0');
@@ -79,16 +80,12 @@ export class TableSide {
   }
 
   /**
-   * The per-row value summed over a range: PostgreSQL's 64-bit text hash of the row text (the hash-partitioning
-   * hash, about twice as fast as md5 here), or a 60-bit slice of md5. Either way a differing range is confirmed
-   * row by row with md5 before anything is reported, so a hash that differed between servers would cost time,
-   * never a false difference.
+   * The per-row value summed over a range (see rowHashSql). Either way a differing range is confirmed row by row
+   * with md5 before anything is reported, so a hash that differed between servers would cost time, never a false
+   * difference.
    */
   get #hash(): string {
-    const text = `${rowExpression(this.#compared, 'src.')}::text`;
-    return this.#checksum === 'md5'
-      ? `('x' || substr(md5(${text}), 18))::bit(60)::bigint`
-      : `hashtextextended(${text}, 0)`;
+    return rowHashSql(this.#compared, 'src.', this.#checksum);
   }
 
   async rangeSum(range: KeyRange): Promise<RangeSum> {

@@ -8,7 +8,8 @@ import { type PumpedCopy, pumpCopy } from './copy-text.js';
 
 const STAGE = 'pg_temp.multidb_sync_stage';
 
-function copyStreams(tx: SqlTx) {
+/** The transaction's COPY streams; a typed error on a driver without them. */
+export function copyStreams(tx: SqlTx) {
   const { copyTo, copyFrom } = tx;
   if (!copyTo || !copyFrom) throw new MultiDbError('CopyUnsupported', 'this driver has no COPY streams');
   return { copyTo, copyFrom };

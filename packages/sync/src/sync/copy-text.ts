@@ -26,9 +26,14 @@ export interface PumpedCopy {
  * Moves a COPY text stream from `source` to `sink` in writes of about 1 MiB (postgres.js hands over one small
  * buffer per row, and each sink write is a socket write), honouring backpressure. Counts rows (a raw newline
  * always ends a row: newlines inside values are escaped) and keeps the last one, so the chunk's last key is known
- * without another query. Resolves once the sink has finished (the server confirmed the COPY).
+ * without another query. Resolves once the sink has finished (the server confirmed the COPY). `onRows` hears the
+ * running row count at each write (about every 1 MiB), for progress.
  */
-export function pumpCopy(source: Readable, sink: Writable): Promise<PumpedCopy> {
+export function pumpCopy(
+  source: Readable,
+  sink: Writable,
+  onRows?: (rows: number) => void,
+): Promise<PumpedCopy> {
   let rows = 0;
   let pending: Buffer[] = [];
   let pendingBytes = 0;
@@ -42,6 +47,7 @@ export function pumpCopy(source: Readable, sink: Writable): Promise<PumpedCopy> 
     const data = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending, pendingBytes);
     pending = [];
     pendingBytes = 0;
+    onRows?.(rows);
     return sink.write(data);
   };
   return new Promise<PumpedCopy>((resolve, reject) => {

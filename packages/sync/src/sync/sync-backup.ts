@@ -9,9 +9,11 @@ import type { TargetTxRunner } from './chunk-copier.js';
 import { copyCopier } from './copy-copier.js';
 import { copyTable, SyncAborted } from './copy-table.js';
 import { REPLICA_ROLE_SQL } from './cycle-mode.js';
+import { type MaterializedViewReport, refreshMaterializedViews } from './refresh-matviews.js';
 import { validateSyncOptions } from './sync-options.js';
 import { type PlannedStep, planSync } from './sync-plan.js';
-import type { SyncError, SyncOptions, SyncReport, TableSyncReport } from './sync-types.js';
+import type { SyncError, SyncOptions, SyncProblem, SyncReport, TableSyncReport } from './sync-types.js';
+import { copyWholeTable } from './whole-table-copy.js';
 
 interface RunState {
   readonly dbs: OpenDatabases;
@@ -31,6 +33,7 @@ interface RunState {
 const blank = (table: string, estimatedRows: number): TableSyncReport => ({
   table,
   status: 'planned',
+  handling: undefined,
   strategy: undefined,
   mode: undefined,
   rowsRead: 0,
@@ -64,7 +67,12 @@ async function runTable(
   const copier = settings.useCopy
     ? copyCopier(dbs.source, pair, { chunkRows: settings.copyChunkRows, direct })
     : batchCopier(dbs.source, pair, settings.batchSize);
-  const base = { ...blank(pair.source.display, pair.source.estimatedRows), strategy: copier.strategy, mode };
+  const base = {
+    ...blank(pair.source.display, pair.source.estimatedRows),
+    handling: 'keyset' as const,
+    strategy: copier.strategy,
+    mode,
+  };
   const started = state.now();
   const result = await copyTable({
     source: dbs.source,
@@ -81,6 +89,55 @@ async function runTable(
   const ms = state.now() - started;
   const rowsPerSecond = ms > 0 ? Math.round((result.rowsRead * 1000) / ms) : result.rowsRead;
   return { ...base, ...result, status: 'copied', ms, rowsPerSecond, warnings: pair.warnings };
+}
+
+async function runWholeTable(
+  state: RunState,
+  pair: TablePair,
+  runTargetTx: TargetTxRunner,
+  mode: TableSyncReport['mode'],
+): Promise<TableSyncReport> {
+  const { dbs, options, settings } = state;
+  if (options.signal?.aborted) throw new SyncAborted();
+  const base = {
+    ...blank(pair.source.display, pair.source.estimatedRows),
+    handling: 'whole-table' as const,
+    strategy: settings.useCopy ? ('copy' as const) : ('batch' as const),
+    mode,
+  };
+  const started = state.now();
+  const total = await rowsTotal(state, pair);
+  const progress = (phase: 'start' | 'chunk' | 'done', rowsDone: number, chunks: number) =>
+    options.onProgress?.({ table: pair.source.display, phase, rowsDone, rowsTotal: total, chunks });
+  progress('start', 0, 0);
+  let chunks = 0;
+  const result = await copyWholeTable({
+    source: dbs.source,
+    target: dbs.target,
+    pair,
+    runTargetTx,
+    useCopy: settings.useCopy,
+    batchSize: settings.batchSize,
+    referenced: dbs.targetCatalog.foreignKeys.some((k) => k.to === pair.target.id),
+    onRows: (rows) => progress('chunk', rows, ++chunks),
+  });
+  progress('done', result.rowsRead, chunks);
+  const ms = state.now() - started;
+  const rowsPerSecond = ms > 0 ? Math.round((result.rowsRead * 1000) / ms) : result.rowsRead;
+  const reason = result.unchanged
+    ? 'no key: row count and checksum already equal, nothing written'
+    : 'no key: emptied and copied whole in one transaction';
+  return {
+    ...base,
+    status: 'copied',
+    rowsRead: result.rowsRead,
+    rowsWritten: result.rowsWritten,
+    sequencesFixed: result.sequencesFixed,
+    ms,
+    rowsPerSecond,
+    reason,
+    warnings: pair.warnings,
+  };
 }
 
 function failure(table: TableSyncReport, error: unknown, state: RunState): TableSyncReport {
@@ -100,18 +157,22 @@ async function runStep(state: RunState, planned: PlannedStep): Promise<TableSync
   const { target } = state.dbs;
   const reports: TableSyncReport[] = [];
   const pairs: TablePair[] = [];
+  const whole = new Set(planned.tables.filter((t) => t.whole).map((t) => t.table.id));
+  const copy = (pair: TablePair, runner: TargetTxRunner, direct: boolean) =>
+    whole.has(pair.source.id)
+      ? runWholeTable(state, pair, runner, planned.mode.kind)
+      : runTable(state, pair, runner, direct, planned.mode.kind);
   for (const { table, pair } of planned.tables) {
     const base = { ...blank(table.display, table.estimatedRows), mode: planned.mode.kind };
     if (pair.isErr()) {
-      const status = pair.error.type === 'NoKey' ? 'skipped' : 'failed';
       state.options.onProgress?.({
         table: table.display,
-        phase: status,
+        phase: 'failed',
         rowsDone: 0,
         rowsTotal: 0,
         chunks: 0,
       });
-      reports.push({ ...base, status, reason: pair.error.message });
+      reports.push({ ...base, status: 'failed', reason: pair.error.message });
     } else if (planned.mode.kind === 'blocked') {
       reports.push({ ...base, status: 'failed', reason: planned.mode.message });
     } else if (state.aborted) {
@@ -124,7 +185,7 @@ async function runStep(state: RunState, planned: PlannedStep): Promise<TableSync
         await tx.execute('SET CONSTRAINTS ALL DEFERRED');
         const shared: TargetTxRunner = (fn) => fn(tx);
         const out: TableSyncReport[] = [];
-        for (const pair of pairs) out.push(await runTable(state, pair, shared, false, 'deferred'));
+        for (const pair of pairs) out.push(await copy(pair, shared, false));
         return out;
       });
       reports.push(...copied);
@@ -144,7 +205,7 @@ async function runStep(state: RunState, planned: PlannedStep): Promise<TableSync
     });
   for (const pair of pairs) {
     try {
-      reports.push(await runTable(state, pair, perChunk, true, planned.mode.kind));
+      reports.push(await copy(pair, perChunk, true));
     } catch (error) {
       const base = { ...blank(pair.source.display, pair.source.estimatedRows), mode: planned.mode.kind };
       reports.push(failure(base, error, state));
@@ -155,19 +216,38 @@ async function runStep(state: RunState, planned: PlannedStep): Promise<TableSync
 
 function dryRunReport(steps: readonly PlannedStep[], useCopy: boolean): TableSyncReport[] {
   return steps.flatMap((planned) =>
-    planned.tables.map(({ table, pair }) => {
-      const base = { ...blank(table.display, table.estimatedRows), mode: planned.mode.kind };
-      if (pair.isErr())
-        return {
-          ...base,
-          status: pair.error.type === 'NoKey' ? 'skipped' : 'failed',
-          reason: pair.error.message,
-        } as const;
+    planned.tables.map(({ table, pair, whole }) => {
+      const base = {
+        ...blank(table.display, table.estimatedRows),
+        handling: whole ? ('whole-table' as const) : ('keyset' as const),
+        mode: planned.mode.kind,
+      };
+      if (pair.isErr()) return { ...base, status: 'failed', reason: pair.error.message } as const;
       if (planned.mode.kind === 'blocked')
         return { ...base, status: 'failed', reason: planned.mode.message } as const;
       return { ...base, strategy: useCopy ? 'copy' : 'batch', warnings: pair.value.warnings } as const;
     }),
   );
+}
+
+async function refreshViews(
+  options: SyncOptions,
+  dbs: OpenDatabases,
+  now: () => number,
+): Promise<MaterializedViewReport[]> {
+  const phase = { start: 'start', done: 'done', failed: 'failed' } as const;
+  try {
+    return await refreshMaterializedViews(dbs.source, dbs.target, {
+      filter: options,
+      dryRun: options.dryRun === true,
+      now,
+      onView: (view, at) =>
+        options.onProgress?.({ table: view, phase: phase[at], rowsDone: 0, rowsTotal: 0, chunks: 0 }),
+    });
+  } catch (error) {
+    const reason = `cannot read the materialized views: ${describeError(error)}`;
+    return [{ view: '(materialized views)', status: 'failed', reason, ms: 0 }];
+  }
 }
 
 async function run(
@@ -210,12 +290,29 @@ async function run(
     if (!failed && !aborted)
       await checkpoints.clear(plan.value.flatMap((p) => p.step.tables.map((t) => t.id)));
   }
+  const materializedViews =
+    aborted || options.refreshMaterializedViews === false ? [] : await refreshViews(options, dbs, now);
+  const done = options.dryRun ? 'planned' : 'copied';
+  const problems: SyncProblem[] = [
+    ...tables
+      .filter((t) => t.status !== done)
+      .map((t) => ({ table: t.table, status: t.status, reason: t.reason ?? t.status })),
+    ...materializedViews
+      .filter((v) => v.status === 'failed')
+      .map((v) => ({
+        table: v.view,
+        status: 'failed' as const,
+        reason: `materialized view not refreshed: ${v.reason}`,
+      })),
+  ];
   return ok({
-    ok: !aborted && tables.every((t) => t.status !== 'failed'),
+    ok: !aborted && problems.length === 0,
+    problems,
     dryRun: options.dryRun === true,
     aborted,
     order,
     tables,
+    materializedViews,
     rowsRead: tables.reduce((sum, t) => sum + t.rowsRead, 0),
     rowsWritten: tables.reduce((sum, t) => sum + t.rowsWritten, 0),
     ms: now() - started,

@@ -2,13 +2,22 @@ import { ok, type Result } from 'neverthrow';
 import type { TableInfo } from '../catalog/catalog-types.js';
 import { type CopyStep, dependencyOrder } from '../catalog/dependency-order.js';
 import { selectTables, type TableSelectionError } from '../catalog/select-tables.js';
-import { pairTables, type TablePair, type TablePairError } from '../catalog/table-pair.js';
+import { pairTables, pairWholeTable, type TablePair, type TablePairError } from '../catalog/table-pair.js';
 import type { OpenDatabases } from '../endpoint/open-databases.js';
 import { type CycleMode, chooseCycleMode } from './cycle-mode.js';
 
 export interface PlannedTable {
   readonly table: TableInfo;
   readonly pair: Result<TablePair, TablePairError>;
+  /** No usable key: copied whole (emptied and filled in one transaction) instead of by keyset chunks. */
+  readonly whole: boolean;
+}
+
+function planTable(table: TableInfo, target: TableInfo | undefined): PlannedTable {
+  const keyed = pairTables(table, target);
+  if (keyed.isErr() && keyed.error.type === 'NoKey')
+    return { table, pair: pairWholeTable(table, target), whole: true };
+  return { table, pair: keyed, whole: false };
 }
 
 export interface PlannedStep {
@@ -30,7 +39,7 @@ export async function planSync(
     steps.push({
       step,
       mode: await chooseCycleMode(step, dbs.targetCatalog.foreignKeys, dbs.target),
-      tables: step.tables.map((table) => ({ table, pair: pairTables(table, targetById.get(table.id)) })),
+      tables: step.tables.map((table) => planTable(table, targetById.get(table.id))),
     });
   }
   return ok(steps);

@@ -3,6 +3,7 @@ import type { TableSelectionError } from '../catalog/select-tables.js';
 import type { SetupError } from '../endpoint/open-databases.js';
 import type { DatabaseInput } from '../endpoint/resolve-endpoint.js';
 import type { CycleMode } from './cycle-mode.js';
+import type { MaterializedViewReport } from './refresh-matviews.js';
 
 export interface SyncOptions extends SchemaFilter {
   /** The primary (read only). */
@@ -30,6 +31,11 @@ export interface SyncOptions extends SchemaFilter {
    */
   readonly resumeFrom?: 'checkpoint' | 'start';
   readonly onProgress?: (event: SyncProgress) => void;
+  /**
+   * Refresh the target's materialized views at the end (those populated on the source, in dependency order):
+   * default true. A sync does not touch them otherwise, so they would show the data of their last refresh.
+   */
+  readonly refreshMaterializedViews?: boolean;
   /** Stops between chunks; what committed stays committed and is resumed next time. */
   readonly signal?: AbortSignal;
   /** Milliseconds clock, injectable for tests (default `performance.now`). */
@@ -45,11 +51,23 @@ export interface SyncProgress {
   readonly chunks: number;
 }
 
+/**
+ * `copied`: done (for a whole-table copy, also when it was equal already and nothing was written); `planned`: a
+ * dry run's plan; `failed`: not copied (see `reason`); `aborted`: the run was interrupted. `skipped` is kept for
+ * report readers: a selected table is never skipped silently any more.
+ */
 export type TableStatus = 'copied' | 'planned' | 'skipped' | 'failed' | 'aborted';
+
+/**
+ * `keyset`: chunks in key order, upserted, resumable; `whole-table`: a table without a usable key, compared by
+ * count and multiset checksum and, when they differ, emptied and copied whole in one target transaction.
+ */
+export type TableHandling = 'keyset' | 'whole-table';
 
 export interface TableSyncReport {
   readonly table: string;
   readonly status: TableStatus;
+  readonly handling: TableHandling | undefined;
   readonly strategy: 'copy' | 'batch' | undefined;
   readonly mode: CycleMode['kind'] | undefined;
   readonly rowsRead: number;
@@ -65,14 +83,27 @@ export interface TableSyncReport {
   readonly warnings: readonly string[];
 }
 
+/** A selected table the run did not copy (or a materialized view it could not refresh), and why. */
+export interface SyncProblem {
+  readonly table: string;
+  readonly status: TableStatus;
+  readonly reason: string;
+}
+
 export interface SyncReport {
-  /** No table failed and the run was not aborted (skipped tables are listed with their reason). */
+  /**
+   * Every selected table was copied (a dry run: could be) and the run was not aborted. Leave tables out on
+   * purpose with `tables`; anything else left uncopied makes this false and is listed in `problems`.
+   */
   readonly ok: boolean;
+  readonly problems: readonly SyncProblem[];
   readonly dryRun: boolean;
   readonly aborted: boolean;
   /** Copy order; a group with several tables is a foreign-key cycle. */
   readonly order: readonly (readonly string[])[];
   readonly tables: readonly TableSyncReport[];
+  /** The target's materialized views after the copy; empty when `refreshMaterializedViews` is false or aborted. */
+  readonly materializedViews: readonly MaterializedViewReport[];
   readonly rowsRead: number;
   readonly rowsWritten: number;
   readonly ms: number;

@@ -17,5 +17,6 @@ export const SYNCED_TABLES = [
   'shop.players',
   'shop.employees',
   'shop.settings',
+  'shop.audit_log',
   '"we""ird; schema"."Tab le""; DROP TABLE shop.customers;--"',
 ];

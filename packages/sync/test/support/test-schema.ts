@@ -54,9 +54,13 @@ CREATE TABLE "we""ird; schema"."Tab le""; DROP TABLE shop.customers;--" (
 );
 `;
 
-/** Deterministic rows of the key-less table (sync skips it; tests copy it by hand). */
+/** Deterministic rows of the key-less table: events 1 to 10, events 1 to 3 twice (equal rows, 13 in all). */
 export const AUDIT_LOG_SEED =
-  "INSERT INTO shop.audit_log SELECT timestamptz '2024-01-01 00:00:00+00' + i * interval '1 minute', 'event ' || i FROM generate_series(1, 10) AS i;";
+  "INSERT INTO shop.audit_log SELECT timestamptz '2024-01-01 00:00:00+00' + i * interval '1 minute', 'event ' || i FROM generate_series(1, 10) AS i, generate_series(1, 2) AS twice WHERE twice = 1 OR i <= 3;";
+
+/** Removes ONE of the two equal 'event 3' rows of the key-less table. */
+export const AUDIT_LOG_DROP_ONE_DUPLICATE =
+  "DELETE FROM shop.audit_log WHERE ctid = (SELECT min(ctid) FROM shop.audit_log WHERE message = 'event 3');";
 
 /** Deterministic data; `n` customers, two orders each, two lines per order. */
 export function seedSql(n: number): string {
