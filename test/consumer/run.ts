@@ -12,6 +12,7 @@ import { PUBLIC_PACKAGES } from './public-packages.js';
 const exec = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const APP_FIXTURES = fileURLToPath(new URL('./app/', import.meta.url));
+const PG_APP_FIXTURES = fileURLToPath(new URL('./app-postgres/', import.meta.url));
 const started = performance.now();
 const failures: string[] = [];
 const keep = process.argv.includes('--keep');
@@ -211,6 +212,42 @@ try {
   );
   const usage = await sh('npx', ['--no-install', 'multidb', 'sideways'], app);
   check(usage.code === 2, `multidb sideways: exit ${usage.code} (2 expected)`);
+
+  step('(f) an app on postgres.js only: no PGlite installed, our declarations still type-check');
+  const pgApp = join(scratch, 'app-postgres');
+  await must('mkdir', ['-p', pgApp], ROOT);
+  await writeFile(
+    join(pgApp, 'package.json'),
+    `${JSON.stringify({ name: 'consumer-app-postgres', private: true, type: 'module' }, null, 2)}\n`,
+  );
+  for (const file of ['consumer.ts', 'tsconfig.json'])
+    await copyFile(join(PG_APP_FIXTURES, file), join(pgApp, file));
+  const only = ['config', 'router', 'dual-write'].map(
+    (name) => tarballs.find((t) => t.includes(`/multidb-${name}-`)) as string,
+  );
+  await must(
+    'npm',
+    [
+      'i',
+      '--no-audit',
+      '--no-fund',
+      '--loglevel=error',
+      ...only,
+      'drizzle-orm@0.45',
+      'postgres',
+      'typescript@5.9',
+      '@types/node@20',
+    ],
+    pgApp,
+  );
+  check(!(await exists(join(pgApp, 'node_modules', '@electric-sql'))), 'PGlite not installed');
+  const pgTsc = await sh(join(pgApp, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], pgApp);
+  const pgErrors = `${pgTsc.stdout}${pgTsc.stderr}`.split('\n').filter((line) => /error TS\d+/.test(line));
+  const pgOurs = pgErrors.filter((line) => !THIRD_PARTY.test(line));
+  check(
+    pgOurs.length === 0,
+    `tsc without PGlite: ${pgOurs.length} error(s) in consumer.ts and @multidb declarations${pgOurs.length ? `:\n     ${pgOurs.join('\n     ')}` : ''}`,
+  );
 } catch (error) {
   failures.push(error instanceof Error ? error.message : String(error));
   console.error(error);
