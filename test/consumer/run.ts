@@ -60,6 +60,11 @@ async function must(cmd: string, args: readonly string[], cwd: string): Promise<
   return result.stdout;
 }
 
+/** `npm i` of tarballs and registry packages into a scratch app, quietly. */
+async function npmInstall(specs: readonly string[], cwd: string): Promise<string> {
+  return must('npm', ['i', '--no-audit', '--no-fund', '--loglevel=error', ...specs], cwd);
+}
+
 async function duBytes(path: string): Promise<number> {
   const out = await must('du', ['-sb', path], ROOT);
   return Number(out.split('\t')[0]);
@@ -112,13 +117,8 @@ try {
     await copyFile(join(APP_FIXTURES, file), join(app, file));
   }
   const installStarted = performance.now();
-  await must(
-    'npm',
+  await npmInstall(
     [
-      'i',
-      '--no-audit',
-      '--no-fund',
-      '--loglevel=error',
       ...tarballs,
       'drizzle-orm@0.45',
       '@electric-sql/pglite@0.5',
@@ -166,7 +166,7 @@ try {
     '(b) tsc on a consumer file: strict, exactOptionalPropertyTypes, noPropertyAccessFromIndexSignature, skipLibCheck false',
   );
   // The consumer file uses the Prometheus subpath, whose declarations need prom-client: installed as its user would.
-  await must('npm', ['i', '--no-audit', '--no-fund', '--loglevel=error', 'prom-client@15'], app);
+  await npmInstall(['prom-client@15'], app);
   for (const config of ['tsconfig.nodenext.json', 'tsconfig.bundler.json']) {
     const tsc = await sh(join(app, 'node_modules', '.bin', 'tsc'), ['-p', config], app);
     const errors = `${tsc.stdout}${tsc.stderr}`.split('\n').filter((line) => /error TS\d+/.test(line));
@@ -225,21 +225,7 @@ try {
   const only = ['config', 'router', 'dual-write'].map(
     (name) => tarballs.find((t) => t.includes(`/multidb-${name}-`)) as string,
   );
-  await must(
-    'npm',
-    [
-      'i',
-      '--no-audit',
-      '--no-fund',
-      '--loglevel=error',
-      ...only,
-      'drizzle-orm@0.45',
-      'postgres',
-      'typescript@5.9',
-      '@types/node@20',
-    ],
-    pgApp,
-  );
+  await npmInstall([...only, 'drizzle-orm@0.45', 'postgres', 'typescript@5.9', '@types/node@20'], pgApp);
   check(!(await exists(join(pgApp, 'node_modules', '@electric-sql'))), 'PGlite not installed');
   const pgTsc = await sh(join(pgApp, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], pgApp);
   const pgErrors = `${pgTsc.stdout}${pgTsc.stderr}`.split('\n').filter((line) => /error TS\d+/.test(line));
