@@ -12,6 +12,7 @@ import { PUBLIC_PACKAGES } from './public-packages.js';
 const exec = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const APP_FIXTURES = fileURLToPath(new URL('./app/', import.meta.url));
+const PG_APP_FIXTURES = fileURLToPath(new URL('./app-postgres/', import.meta.url));
 const started = performance.now();
 const failures: string[] = [];
 const keep = process.argv.includes('--keep');
@@ -57,6 +58,11 @@ async function must(cmd: string, args: readonly string[], cwd: string): Promise<
   if (result.code !== 0)
     throw new Error(`${cmd} ${args.join(' ')} failed:\n${result.stdout}${result.stderr}`);
   return result.stdout;
+}
+
+/** `npm i` of tarballs and registry packages into a scratch app, quietly. */
+async function npmInstall(specs: readonly string[], cwd: string): Promise<string> {
+  return must('npm', ['i', '--no-audit', '--no-fund', '--loglevel=error', ...specs], cwd);
 }
 
 async function duBytes(path: string): Promise<number> {
@@ -111,13 +117,8 @@ try {
     await copyFile(join(APP_FIXTURES, file), join(app, file));
   }
   const installStarted = performance.now();
-  await must(
-    'npm',
+  await npmInstall(
     [
-      'i',
-      '--no-audit',
-      '--no-fund',
-      '--loglevel=error',
       ...tarballs,
       'drizzle-orm@0.45',
       '@electric-sql/pglite@0.5',
@@ -165,7 +166,7 @@ try {
     '(b) tsc on a consumer file: strict, exactOptionalPropertyTypes, noPropertyAccessFromIndexSignature, skipLibCheck false',
   );
   // The consumer file uses the Prometheus subpath, whose declarations need prom-client: installed as its user would.
-  await must('npm', ['i', '--no-audit', '--no-fund', '--loglevel=error', 'prom-client@15'], app);
+  await npmInstall(['prom-client@15'], app);
   for (const config of ['tsconfig.nodenext.json', 'tsconfig.bundler.json']) {
     const tsc = await sh(join(app, 'node_modules', '.bin', 'tsc'), ['-p', config], app);
     const errors = `${tsc.stdout}${tsc.stderr}`.split('\n').filter((line) => /error TS\d+/.test(line));
@@ -211,6 +212,28 @@ try {
   );
   const usage = await sh('npx', ['--no-install', 'multidb', 'sideways'], app);
   check(usage.code === 2, `multidb sideways: exit ${usage.code} (2 expected)`);
+
+  step('(f) an app on postgres.js only: no PGlite installed, our declarations still type-check');
+  const pgApp = join(scratch, 'app-postgres');
+  await must('mkdir', ['-p', pgApp], ROOT);
+  await writeFile(
+    join(pgApp, 'package.json'),
+    `${JSON.stringify({ name: 'consumer-app-postgres', private: true, type: 'module' }, null, 2)}\n`,
+  );
+  for (const file of ['consumer.ts', 'tsconfig.json'])
+    await copyFile(join(PG_APP_FIXTURES, file), join(pgApp, file));
+  const only = ['config', 'router', 'dual-write'].map(
+    (name) => tarballs.find((t) => t.includes(`/multidb-${name}-`)) as string,
+  );
+  await npmInstall([...only, 'drizzle-orm@0.45', 'postgres', 'typescript@5.9', '@types/node@20'], pgApp);
+  check(!(await exists(join(pgApp, 'node_modules', '@electric-sql'))), 'PGlite not installed');
+  const pgTsc = await sh(join(pgApp, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], pgApp);
+  const pgErrors = `${pgTsc.stdout}${pgTsc.stderr}`.split('\n').filter((line) => /error TS\d+/.test(line));
+  const pgOurs = pgErrors.filter((line) => !THIRD_PARTY.test(line));
+  check(
+    pgOurs.length === 0,
+    `tsc without PGlite: ${pgOurs.length} error(s) in consumer.ts and @multidb declarations${pgOurs.length ? `:\n     ${pgOurs.join('\n     ')}` : ''}`,
+  );
 } catch (error) {
   failures.push(error instanceof Error ? error.message : String(error));
   console.error(error);

@@ -1,3 +1,4 @@
+import type { PGlite } from '@electric-sql/pglite';
 import { connect, type DbHandle } from '@multidb/config';
 import { type PrimarySchema, primarySchema, splitLayout } from '@multidb/example-app';
 import { createDbRouter, type DbRouter } from '@multidb/router';
@@ -21,8 +22,8 @@ export interface TrpcCluster {
  */
 export async function startTrpcCluster(): Promise<TrpcCluster> {
   const primary = await connect('pglite:memory', { schema: primarySchema });
-  const pg = primary.pglite;
-  if (pg === undefined) throw new Error('expected a PGlite primary');
+  if (primary.pglite === undefined) throw new Error('expected a PGlite primary');
+  const pg = primary.pglite as PGlite;
   const report = await migrate(splitClientsFromPglite(splitLayout, { primary: pg }, { ownsClients: false }), {
     target: 'primary',
   });

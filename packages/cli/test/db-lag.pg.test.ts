@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { LagReport, ReplicaLag } from '@multidb/router';
 import { type PgCluster, type PgNode, startPgCluster } from '@multidb/testing';
@@ -145,5 +145,50 @@ describe('pnpm db:lag on real PostgreSQL', () => {
     const badFlag = await dbLag(['--watch', 'often'], topology());
     expect(badFlag.code).toBe(2);
     expect(badFlag.stderr).toMatch(/--watch must be a number/);
+  });
+
+  test('--watch stops on SIGTERM within a second, also after a replica restart while it watched', async () => {
+    const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/DATABASE|_DB_/.test(key)));
+    // node itself (not an npx wrapper) so that the signal reaches the CLI's own handler.
+    const bin = ['--import', 'tsx', 'packages/cli/src/bin.ts'];
+    const child = spawn(process.execPath, [...bin, 'lag', '--json', '--watch', '0.2'], {
+      cwd: ROOT,
+      env: { ...env, ...topology() },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const reports: LagReport[] = [];
+    child.stdout.setEncoding('utf8');
+    let pending = '';
+    child.stdout.on('data', (chunk: string) => {
+      pending += chunk;
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) if (line.trim() !== '') reports.push(JSON.parse(line) as LagReport);
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const waitFor = async (what: string, check: () => boolean) => {
+      const deadline = Date.now() + 30_000;
+      while (!check()) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    const reachable = (r: LagReport | undefined) => r !== undefined && replica(r, 'replica-2').reachable;
+    await waitFor('a first report', () => reachable(reports.at(-1)));
+    await streaming.stop();
+    await waitFor(
+      'the stopped replica reported',
+      () => reports.at(-1) !== undefined && !reachable(reports.at(-1)),
+    );
+    await streaming.start();
+    await waitFor('the replica back', () => reachable(reports.at(-1)));
+    const started = performance.now();
+    child.kill('SIGTERM');
+    const code = await exited;
+    const ms = performance.now() - started;
+    console.log(`multidb lag --watch: exit ${code} ${ms.toFixed(0)} ms after SIGTERM`);
+    // Stopped by its own handler (an exit code, not killed by the signal), connections closed.
+    expect(code).not.toBeNull();
+    expect(ms).toBeLessThan(1000);
   });
 });

@@ -1,9 +1,21 @@
-import type { PGlite } from '@electric-sql/pglite';
 import type { Logger } from 'drizzle-orm';
 import type { Cache } from 'drizzle-orm/cache/core';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 
 export type DriverKind = 'postgres' | 'pglite';
+
+/**
+ * The PGlite instance behind a `pglite:` handle, typed by the few members the toolkit uses so that these
+ * declarations do not need `@electric-sql/pglite` installed (an app on postgres.js does not install it). With
+ * PGlite installed, `handle.pglite as PGlite` gives its whole API.
+ */
+export interface PgliteInstance {
+  readonly closed: boolean;
+  readonly dataDir?: string | undefined;
+  exec(query: string): Promise<unknown>;
+  query<T>(query: string, params?: unknown[]): Promise<{ rows: T[] }>;
+  close(): Promise<void>;
+}
 
 /**
  * Options passed through to `postgres()` (postgres.js), e.g. `{ ssl: 'require', idle_timeout: 20 }`. Typed
@@ -35,7 +47,7 @@ export interface DbHandle<TSchema extends Record<string, unknown> = Record<strin
   /** The connection string, credentials removed: safe to print. */
   readonly safeUrl: string;
   /** The PGlite instance when `kind === 'pglite'`. */
-  readonly pglite: PGlite | undefined;
+  readonly pglite: PgliteInstance | undefined;
   readonly closed: boolean;
   /** Runs a script of several statements (simple query protocol); for setup, fixtures and repairs. */
   exec(script: string): Promise<void>;
@@ -48,7 +60,7 @@ export function makeHandle<TSchema extends Record<string, unknown>>(
   db: PgDatabase<PgQueryResultHKT, TSchema>,
   kind: DriverKind,
   safeUrl: string,
-  pglite: PGlite | undefined,
+  pglite: PgliteInstance | undefined,
   exec: (script: string) => Promise<void>,
   closeOnce: () => Promise<void>,
 ): DbHandle<TSchema> {

@@ -7,7 +7,13 @@ export {
   type MultiDbErrorCode,
 } from './errors.js';
 export { type AnyPgDatabase, executeRows, normaliseRows } from './execute-rows.js';
-export type { ConnectOptions, DbHandle, DriverKind, PostgresDriverOptions } from './handle.js';
+export type {
+  ConnectOptions,
+  DbHandle,
+  DriverKind,
+  PgliteInstance,
+  PostgresDriverOptions,
+} from './handle.js';
 export {
   type ConfigError,
   type ConfigIssue,

@@ -1,5 +1,4 @@
 export type { ChangeOp } from './apply/change.js';
-export { isTransientError } from './apply/error-kind.js';
 export { createDualWriter, type DualWriter, type DualWriterOptions } from './dual-writer.js';
 export { type DualWriteLogger, type LogContext, silentLogger } from './logger.js';
 export { advisoryLeaderLock, DEFAULT_LOCK_KEY, type LeaderLock } from './outbox/leader-lock.js';
@@ -10,7 +9,6 @@ export {
   type EnsureOutboxOptions,
   ensureOutbox,
   type OutboxNames,
-  outboxNames,
   primaryOutboxDdl,
 } from './outbox/outbox-schema.js';
 export type { OutboxStatus } from './outbox/outbox-store.js';

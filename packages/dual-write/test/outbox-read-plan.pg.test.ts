@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { PgDialect } from 'drizzle-orm/pg-core';
 import { beforeAll, expect, it } from 'vitest';
-import { outboxNames } from '../src/index.js';
+import { outboxNames } from '../src/outbox/outbox-schema.js';
 import { readBatchQuery } from '../src/outbox/outbox-store.js';
 import type { Pair } from './support/pair.js';
 import { sharedCluster } from './support/pg-cluster-pair.js';

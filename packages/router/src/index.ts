@@ -22,7 +22,7 @@ export {
   servingStatus,
 } from './health/health-handler.js';
 export { formatLsn, type HealthStatus, type NodeHealthStatus } from './health/health-status.js';
-export { describeFailure, type HysteresisOptions, NodeHealth } from './health/node-health.js';
+export { describeFailure, type HysteresisOptions } from './health/node-health.js';
 export {
   LagInspector,
   type LagLimits,
@@ -30,7 +30,7 @@ export {
   type LagTarget,
   type ReplicaLag,
 } from './lag/lag-report.js';
-export { type LagEstimate, LagTracker, type ReplicationState } from './lag/lag-tracker.js';
+export type { LagEstimate, ReplicationState } from './lag/lag-tracker.js';
 export { type PositionSource, type ReplicationSample, sqlPositionSource } from './lag/position-source.js';
 export type { NodeMetrics, RouteKey, RouterMetricsSnapshot } from './metrics/router-metrics.js';
 export type { NodeInfo, NodeRole } from './nodes/node-info.js';
@@ -54,14 +54,7 @@ export type {
   WriteClientKind,
   WriteClientWrapper,
 } from './router/router-options.js';
-export {
-  type Balancer,
-  type BalancingStrategy,
-  createBalancer,
-  type PickContext,
-  type Picker,
-} from './routing/balancer.js';
-export { isConnectionError, isRetryableRead } from './routing/connection-errors.js';
+export type { BalancingStrategy, PickContext, Picker } from './routing/balancer.js';
+export { isConnectionError } from './routing/connection-errors.js';
 export { RoutedDatabase } from './routing/routed-database.js';
-export { RoutingSession } from './routing/routing-session.js';
 export { classifySql, type StatementClass } from './sql/sql-classifier.js';

@@ -1,6 +1,7 @@
 import type { ReadIntent } from '@multidb/config';
 import { describe, expect, test } from 'vitest';
-import { createBalancer, type NodeInfo } from '../src/index.js';
+import type { NodeInfo } from '../src/index.js';
+import { createBalancer } from '../src/routing/balancer.js';
 
 function node(name: string, extra: Partial<NodeInfo> = {}): NodeInfo {
   return {

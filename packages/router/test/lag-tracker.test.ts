@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { LagTracker } from '../src/index.js';
+import { LagTracker } from '../src/lag/lag-tracker.js';
 
 const MINUTE = 60_000;
 const standby = (replayPosition: bigint | undefined, receiving: boolean | 'hidden' = true) =>

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { NodeHealth } from '../src/index.js';
+import { NodeHealth } from '../src/health/node-health.js';
 
 const refused = Object.assign(new Error('connect ECONNREFUSED postgres://app:hunter2@db:5432/app'), {
   code: 'ECONNREFUSED',

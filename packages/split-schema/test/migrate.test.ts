@@ -1,3 +1,4 @@
+import type { PGlite } from '@electric-sql/pglite';
 import { executeRows } from '@multidb/config';
 import { createPgliteTemplate, type PgliteTemplate } from '@multidb/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -81,8 +82,8 @@ describe('migrate, SPLIT_DB_MODE=true', () => {
   it('refuses a DATA database that holds PRIMARY schemas, and still migrates PRIMARY', async () => {
     const single = await cloneClients(empty, false);
     await migrate(single);
-    const pg = single.primary.pglite;
-    if (pg === undefined) throw new Error('expected PGlite');
+    if (single.primary.pglite === undefined) throw new Error('expected PGlite');
+    const pg = single.primary.pglite as PGlite;
     const clients = splitClientsFromPglite(single.layout, { primary: await empty.clone(), data: pg });
     try {
       const report = await migrate(clients);
