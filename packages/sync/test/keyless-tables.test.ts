@@ -145,4 +145,31 @@ describe('tables without a key (PGlite)', () => {
       (await checkDrift({ source: dbs.source, target: dbs.target, maxReplaceRows: -1 }))._unsafeUnwrapErr(),
     ).toMatchObject({ type: 'InvalidOptions', message: expect.stringMatching(/maxReplaceRows/) });
   });
+
+  it('empties with DELETE when the role may not TRUNCATE, still in one transaction', async () => {
+    await Promise.all([dbs.source.exec(DDL), dbs.target.exec(DDL)]);
+    await load(source, [
+      [1, 'a', null, null],
+      [1, 'a', null, null],
+    ]);
+    await load(target, [[2, 'b', null, null]]);
+    await dbs.target.exec(`DROP ROLE IF EXISTS no_truncate; CREATE ROLE no_truncate;
+      GRANT USAGE ON SCHEMA "key less""; --" TO no_truncate;
+      GRANT SELECT, INSERT, DELETE ON ${TABLE} TO no_truncate;
+      CREATE SCHEMA IF NOT EXISTS multidb_sync; GRANT USAGE ON SCHEMA multidb_sync TO no_truncate;
+      CREATE TABLE IF NOT EXISTS multidb_sync.checkpoint (table_id text NOT NULL, lane int NOT NULL,
+        key_columns jsonb NOT NULL, lane_lower jsonb, lane_upper jsonb, last_key jsonb,
+        rows_copied bigint NOT NULL DEFAULT 0, done boolean NOT NULL DEFAULT false,
+        updated_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (table_id, lane));
+      GRANT ALL ON multidb_sync.checkpoint TO no_truncate; SET ROLE no_truncate;`);
+    try {
+      const report = (
+        await syncBackup({ source: dbs.source, target: dbs.target, tables: [TABLE] })
+      )._unsafeUnwrap();
+      expect(report.tables[0]).toMatchObject({ status: 'copied', handling: 'whole-table', rowsWritten: 2 });
+    } finally {
+      await dbs.target.exec('RESET ROLE; DROP OWNED BY no_truncate; DROP ROLE no_truncate;');
+    }
+    expect(await tableSnapshot(target, TABLE)).toEqual(['(1,a,,)', '(1,a,,)']);
+  });
 });

@@ -56,9 +56,16 @@ async function checksum(
 
 const sameChecksum = (a: TableChecksum, b: TableChecksum) => a.count === b.count && a.sum === b.sum;
 
-/** Empties the target table: TRUNCATE when nothing references it (then COPY may FREEZE), else DELETE. */
+/**
+ * Empties the target table: TRUNCATE (then COPY may FREEZE), or DELETE when another table references it or the
+ * role may not truncate it.
+ */
 async function empty(tx: SqlTx, pair: TablePair, referenced: boolean): Promise<boolean> {
-  if (referenced) {
+  const [grant] = await tx.rows<{ may: boolean }>(
+    `SELECT has_table_privilege(to_regclass($1), 'TRUNCATE') AS may`,
+    [pair.target.sqlName],
+  );
+  if (referenced || grant?.may !== true) {
     await tx.execute(`DELETE FROM ${pair.target.sqlName}`);
     return false;
   }
