@@ -80,14 +80,18 @@ const share = (counts: Map<string, number>, node: string) =>
 const show = (counts: Map<string, number>) => JSON.stringify(Object.fromEntries([...counts].sort()));
 
 describe('protecting the primary (real streaming replicas)', () => {
-  test('start-up: a new router sends (almost) no reads to the primary in its first 2 s', async () => {
+  test('start-up: a new router sends no reads to the primary in its first 2 s', async () => {
     const router = newRouter(); // default probes: every 2 s
     const counts = await readLoad(router, 2000);
     console.log(
       `[protect-primary] start-up, first 2 s: ${show(counts)}, primary share ${(100 * share(counts, 'primary')).toFixed(2)} %`,
     );
     expect(counts.get('failed') ?? 0).toBe(0);
-    expect(share(counts, 'primary')).toBeLessThanOrEqual(0.01);
+    // None at all: without the wait for the first probe round the first reads (made before any probe can have
+    // answered) always reach the primary — 1.2 % of the first 2 s on this machine, below any share threshold.
+    expect(counts.get('primary') ?? 0).toBe(0);
+    expect(router.getMetrics().routed.read.primary).toBe(0);
+    expect(total(counts)).toBeGreaterThan(100);
   });
 
   test('balanced fallbacks: with the primary down, reads spread evenly over the healthy replicas', async () => {

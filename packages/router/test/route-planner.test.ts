@@ -116,6 +116,25 @@ describe('routing table', () => {
     for (const n of counts.values()) expect(Math.abs(n - 1000)).toBeLessThanOrEqual(150);
   });
 
+  test('DR only: reads spread over several DR nodes by the strategy', () => {
+    const nodes = [
+      makeNode(0, 'primary', 'primary'),
+      makeNode(1, 'read-1', 'replica', ['read']),
+      makeNode(2, 'dr-1', 'dr'),
+      makeNode(3, 'dr-2', 'dr'),
+    ];
+    const planner = new RoutePlanner(nodes, createBalancer('round-robin'), true);
+    for (const node of nodes.slice(0, 2)) node.health.recordFailure(0, refused, true);
+    planner.invalidate();
+    const counts = new Map<string, number>();
+    for (let i = 0; i < 1000; i++) {
+      const name = planner.pick('read', undefined).name;
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+    }
+    expect([...counts.keys()].sort()).toEqual(['dr-1', 'dr-2']);
+    for (const n of counts.values()) expect(Math.abs(n - 500)).toBeLessThanOrEqual(75);
+  });
+
   test('a required position excludes replicas that have not replayed it', () => {
     const { picks, byName } = topology();
     byName('read-1').position = 5000n;
@@ -133,10 +152,19 @@ describe('routing table', () => {
     expect(picks('analytics')).toEqual(['reports']);
   });
 
-  test('the alternative after a failure is the next candidate, never the failed node', () => {
+  test('the alternative after a failure is another candidate, balanced, never the failed node', () => {
     const { planner, byName } = topology();
-    expect(planner.alternative('analytics', undefined, byName('reports'))?.name).toBe('read-1');
-    expect(planner.alternative('read', undefined, byName('read-1'))?.name).toBe('read-2');
+    expect(['read-1', 'jobs']).toContain(
+      planner.alternative('analytics', undefined, byName('reports'))?.name,
+    );
+    // Retries of reads that read-1 failed spread over the other read replicas instead of all landing on the next.
+    const retries = new Map<string, number>();
+    for (let i = 0; i < 1000; i++) {
+      const name = planner.alternative('read', undefined, byName('read-1'))?.name as string;
+      retries.set(name, (retries.get(name) ?? 0) + 1);
+    }
+    expect([...retries.keys()].sort()).toEqual(['jobs', 'read-2']);
+    for (const n of retries.values()) expect(Math.abs(n - 500)).toBeLessThanOrEqual(75);
     const solo = new RoutePlanner([makeNode(0, 'primary', 'primary')], createBalancer(), true);
     expect(solo.alternative('read', undefined, solo.primary)).toBeUndefined();
   });

@@ -73,9 +73,7 @@ export class RoutePlanner {
   /** Where a read goes after `failed` could not serve it; `undefined` when nowhere else. */
   alternative(intent: ReadIntent, required: bigint | undefined, failed: RouterNode): RouterNode | undefined {
     const table = this.#table(intent);
-    for (const tier of table.tiers)
-      for (const node of tier) if (node !== failed && reached(node, required)) return node;
-    for (const tier of table.fallback) {
+    for (const tier of [...table.tiers, ...table.fallback]) {
       const candidates = tier.filter((node) => node !== failed && reached(node, required));
       if (candidates.length > 0) return candidates[this.#balancer.pick(candidates, intent)] as RouterNode;
     }
