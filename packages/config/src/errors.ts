@@ -1,3 +1,4 @@
+import { causeChain, ownErrorCode } from './errors/cause-chain.js';
 import { redactText } from './redact.js';
 
 /**
@@ -79,12 +80,8 @@ export function describeError(error: unknown): string {
  * driver errors in `DrizzleQueryError` and the toolkit in `MultiDbError`, so the `cause` chain is followed.
  */
 export function innermostErrorCode(error: unknown): string | undefined {
-  let found: string | undefined;
-  let current: unknown = error;
-  for (let depth = 0; depth < 8 && current !== null && typeof current === 'object'; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') found = code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return found;
+  return causeChain(error).reduce<string | undefined>(
+    (found, cause) => ownErrorCode(cause) ?? found,
+    undefined,
+  );
 }

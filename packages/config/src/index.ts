@@ -1,4 +1,20 @@
+export {
+  type BearerCheck,
+  type BearerToken,
+  bearerChallenge,
+  bearerToken,
+  MIN_BEARER_TOKEN_LENGTH,
+} from './bearer-auth.js';
 export { connect } from './connect.js';
+export { causeChain, findCause, ownErrorCode } from './errors/cause-chain.js';
+export {
+  type FailureKind,
+  failureKinds,
+  isConnectionFailure,
+  isConnectionLost,
+  isTransientFailure,
+  ownFailureKind,
+} from './errors/connection-errors.js';
 export {
   describeError,
   innermostErrorCode,
@@ -23,8 +39,8 @@ export {
 } from './load-config.js';
 export type { DriverPackage } from './load-driver.js';
 export { type ParsedUrl, parseDatabaseUrl, type UrlError } from './parse-url.js';
-export { redactSecrets, redactText, redactUrl } from './redact.js';
-export { quoteIdentifier, quoteLiteral } from './sql-quote.js';
+export { redactSecrets, redactText, redactUrl, redactUrls } from './redact.js';
+export { quoteIdentifier, quoteLiteral, quoteQualified } from './sql-quote.js';
 export {
   type BackupConfig,
   INTENTS,

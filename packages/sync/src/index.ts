@@ -1,3 +1,4 @@
+export { quoteIdentifier as quoteIdent, quoteLiteral, quoteQualified } from '@multidb/config';
 export type {
   Catalog,
   ColumnInfo,
@@ -29,7 +30,6 @@ export type { SqlEndpoint, SqlTx } from './endpoint/sql-endpoint.js';
 export type { TableCount } from './health/count-tables.js';
 export { createDriftHealthHandler, type DriftHealthOptions } from './health/drift-health-handler.js';
 export { parseTableName, splitTableList, type TableName } from './sql/qualified-name.js';
-export { quoteIdent, quoteLiteral, quoteQualified } from './sql/quote.js';
 export { CHECKPOINT_TABLE } from './sync/checkpoint-store.js';
 export type { CycleMode } from './sync/cycle-mode.js';
 export type { MaterializedViewReport } from './sync/refresh-matviews.js';

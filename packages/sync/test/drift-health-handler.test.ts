@@ -19,16 +19,26 @@ const request = (authorization?: string, path = '/admin/db-health') =>
   new Request(`http://localhost${path}`, { headers: authorization ? { authorization } : {} });
 
 describe('createDriftHealthHandler', () => {
-  it('answers 401 without a bearer token and 403 with a wrong one', async () => {
+  it('answers 401 with a Bearer challenge without a token and with a wrong one, like the router', async () => {
     const handler = createDriftHealthHandler({ source: dbs.source, target: dbs.target, token: TOKEN });
     const none = await handler(request());
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toBe('Bearer');
-    expect((await handler(request(`Basic ${TOKEN}`))).status).toBe(401);
-    expect((await handler(request('Bearer wrong-token-0123456789abcdef'))).status).toBe(403);
-    expect((await handler(request(`Bearer ${TOKEN}x`))).status).toBe(403);
+    for (const wrong of [
+      `Basic ${TOKEN}`,
+      'Bearer wrong-token-0123456789abcdef',
+      `Bearer ${TOKEN}x`,
+      'Bearer',
+    ]) {
+      const denied = await handler(request(wrong));
+      expect(denied.status, wrong).toBe(401);
+      expect(denied.headers.get('www-authenticate'), wrong).toBe('Bearer error="invalid_token"');
+    }
     const body = await (await handler(request('Bearer nope'))).text();
     expect(body).not.toMatch(/customers/);
+    expect(() =>
+      createDriftHealthHandler({ source: dbs.source, target: dbs.target, token: 'short' }),
+    ).toThrow(expect.objectContaining({ code: 'InvalidOptions' }));
   });
 
   it('reports per-table counts and drift to an operator', async () => {

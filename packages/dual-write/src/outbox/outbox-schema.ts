@@ -1,4 +1,4 @@
-import { type AnyPgDatabase, MultiDbError } from '@multidb/config';
+import { type AnyPgDatabase, MultiDbError, quoteIdentifier } from '@multidb/config';
 import { type SQL, sql } from 'drizzle-orm';
 import { errorCode } from '../apply/error-kind.js';
 
@@ -34,10 +34,10 @@ export function qualified(names: OutboxNames, which: 'outbox' | 'deadLetter' | '
 
 /** DDL for the primary: outbox, dead letters, epoch sequence. Idempotent; usable as a drizzle-kit custom migration. */
 export function primaryOutboxDdl(names: OutboxNames = outboxNames()): string[] {
-  const s = `"${names.schema}"`;
+  const s = quoteIdentifier(names.schema);
   return [
     `create schema if not exists ${s}`,
-    `create table if not exists ${s}."${names.outbox}" (
+    `create table if not exists ${s}.${quoteIdentifier(names.outbox)} (
       id bigserial primary key,
       tx_id bigint not null default txid_current(),
       table_name text not null,
@@ -46,7 +46,7 @@ export function primaryOutboxDdl(names: OutboxNames = outboxNames()): string[] {
       row_data jsonb not null,
       created_at timestamptz not null default clock_timestamp()
     )`,
-    `create table if not exists ${s}."${names.deadLetter}" (
+    `create table if not exists ${s}.${quoteIdentifier(names.deadLetter)} (
       id bigserial primary key,
       source text not null,
       table_name text not null,
@@ -57,17 +57,17 @@ export function primaryOutboxDdl(names: OutboxNames = outboxNames()): string[] {
       attempts integer not null,
       failed_at timestamptz not null default now()
     )`,
-    `create index if not exists "${names.outbox}_tx_id" on ${s}."${names.outbox}" (tx_id)`,
-    `create sequence if not exists ${s}."${names.epoch}"`,
+    `create index if not exists ${quoteIdentifier(`${names.outbox}_tx_id`)} on ${s}.${quoteIdentifier(names.outbox)} (tx_id)`,
+    `create sequence if not exists ${s}.${quoteIdentifier(names.epoch)}`,
   ];
 }
 
 /** DDL for the backup: the fencing row that keeps a deposed drainer from writing stale rows. */
 export function backupOutboxDdl(names: OutboxNames = outboxNames()): string[] {
-  const s = `"${names.schema}"`;
+  const s = quoteIdentifier(names.schema);
   return [
     `create schema if not exists ${s}`,
-    `create table if not exists ${s}."${names.fence}" (id integer primary key, epoch bigint not null)`,
+    `create table if not exists ${s}.${quoteIdentifier(names.fence)} (id integer primary key, epoch bigint not null)`,
   ];
 }
 

@@ -1,4 +1,4 @@
-import type { AnyPgDatabase } from '@multidb/config';
+import { type AnyPgDatabase, quoteQualified } from '@multidb/config';
 import { type SQL, sql } from 'drizzle-orm';
 import { runReusable } from '../apply/run-query.js';
 import { type OutboxNames, qualified } from './outbox-schema.js';
@@ -105,7 +105,7 @@ export class OutboxStore {
   async nextEpoch(): Promise<number> {
     const [row] = await runReusable(
       this.#db,
-      sql`select nextval(${`"${this.#names.schema}"."${this.#names.epoch}"`}::regclass)::text as epoch`,
+      sql`select nextval(${quoteQualified(this.#names.schema, this.#names.epoch)}::regclass)::text as epoch`,
     );
     return Number(row?.epoch);
   }

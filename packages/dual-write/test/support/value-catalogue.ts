@@ -1,3 +1,4 @@
+import { quoteIdentifier, quoteLiteral } from '@multidb/config';
 import {
   bigint,
   bit,
@@ -188,9 +189,6 @@ const jsModeColumns: ValueColumn[] = [
   column('dateDate', 'date as Date', 'date', L.date, (n) => date(n, { mode: 'date' })),
 ];
 
-const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
-const quoteLiteral = (text: string) => `'${text.replaceAll("'", "''")}'`;
-
 /**
  * Diagnosis only: `VF_EXCLUDE=key,key` leaves columns out (e.g. one whose failure drops whole rows and so hides
  * what the other columns would show). Every column is in by default.
@@ -202,9 +200,9 @@ function valueTable(name: string, all: ValueColumn[], readable: boolean): ValueT
   const builders: Record<string, PgColumnBuilderBase> = { id: integer('id').primaryKey() };
   for (const c of columns) builders[c.key] = c.builder;
   const table = vf.table(name, builders);
-  const ddl = `create table ${quoteIdent(VF_SCHEMA)}.${quoteIdent(name)} (
+  const ddl = `create table ${quoteIdentifier(VF_SCHEMA)}.${quoteIdentifier(name)} (
   id integer primary key,
-  ${columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(',\n  ')}
+  ${columns.map((c) => `${quoteIdentifier(c.name)} ${c.type}`).join(',\n  ')}
 );`;
   return { name, table, columns, ddl, readable };
 }
@@ -223,8 +221,8 @@ export const valueSchema = {
 
 /** Drops and recreates the schema, its types and tables (run on the primary and on the backup). */
 export const VALUE_DDL = `
-drop schema if exists ${quoteIdent(VF_SCHEMA)} cascade;
-create schema ${quoteIdent(VF_SCHEMA)};
+drop schema if exists ${quoteIdentifier(VF_SCHEMA)} cascade;
+create schema ${quoteIdentifier(VF_SCHEMA)};
 create type ${qualifiedType('mood')} as enum (${L.ENUM_LABELS.map(quoteLiteral).join(', ')});
 create domain ${qualifiedType('amount')} as numeric(20, 4) check (value >= 0);
 create type ${qualifiedType('pair')} as (amount numeric, "the label" text, at timestamptz, tags text[]);
@@ -232,5 +230,5 @@ ${valueTables.map((t) => t.ddl).join('\n')}
 `;
 
 export const VALUE_TRUNCATE = `truncate ${valueTables
-  .map((t) => `${quoteIdent(VF_SCHEMA)}.${quoteIdent(t.name)}`)
+  .map((t) => `${quoteIdentifier(VF_SCHEMA)}.${quoteIdentifier(t.name)}`)
   .join(', ')};`;

@@ -1,17 +1,14 @@
+import { findCause, ownErrorCode } from '@multidb/config';
 import { TRPCError } from '@trpc/server';
 
 const UNIQUE_VIOLATION = '23505';
 const FOREIGN_KEY_VIOLATION = '23503';
 
+const isSqlState = (code: string | undefined) => code !== undefined && /^[0-9A-Z]{5}$/.test(code);
+
 /** The Postgres error code under Drizzle's `DrizzleQueryError` (and any other wrapper). */
 function pgCode(error: unknown): string | undefined {
-  let current = error;
-  for (let depth = 0; depth < 6 && current instanceof Error; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
-    current = current.cause;
-  }
-  return undefined;
+  return ownErrorCode(findCause(error, (cause) => isSqlState(ownErrorCode(cause))));
 }
 
 /** Turns constraint violations into client errors (409 / 404); anything else is rethrown as is. */

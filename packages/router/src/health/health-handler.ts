@@ -1,5 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { MultiDbError, redactText } from '@multidb/config';
+import { bearerChallenge, bearerToken, MultiDbError, redactUrls } from '@multidb/config';
 import type { DbRouter } from '../router/db-router-api.js';
 import { type BackupDetail, type BackupSources, backupDetail } from './backup-status.js';
 import type { HealthStatus, NodeHealthStatus } from './health-status.js';
@@ -63,22 +62,18 @@ export interface HealthDetail {
   readonly backup?: BackupDetail;
 }
 
-const MIN_TOKEN_LENGTH = 16;
-const URL_IN_TEXT = /[a-z][a-z0-9+.-]*:\/\/[^\s"'`<>]*/gi;
-// `password=...` outside a query string (libpq keyword/value strings, driver messages).
-const PASSWORD_IN_TEXT = /\b(password|passwd|pwd)(\s*[=:]\s*)[^\s'"`,;&)]+/gi;
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
 
 /**
  * A fetch-style health endpoint: `200` when the routing can serve, `503` otherwise, with `{"status": ...}`.
- * `Authorization: Bearer <token>` adds the per-node detail; a wrong token gets `401`. Never a connection string:
+ * `Authorization: Bearer <token>` adds the per-node detail; a wrong token gets `401` (as in every health handler). Never a connection string:
  * node URLs are left out and errors have every URL removed.
  */
 export function createHealthHandler(
   router: HealthSource,
   options: HealthHandlerOptions = {},
 ): (req: Request) => Promise<Response> {
-  const expected = options.token === undefined ? undefined : tokenDigest(checkedToken(options.token));
+  const token = options.token === undefined ? undefined : bearerToken(options.token, 'InvalidHealthConfig');
   const require = options.require ?? 'writes';
   if (require !== 'writes' && require !== 'reads')
     throw new MultiDbError('InvalidHealthConfig', "require must be 'writes' or 'reads'");
@@ -102,18 +97,15 @@ export function createHealthHandler(
   return async (req) => {
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return new Response(null, { status: 405, headers: { allow: 'GET, HEAD' } });
-    const access = authorize(req.headers.get('authorization'), expected);
-    if (access === 'denied')
-      return respond(
-        req,
-        401,
-        { error: 'invalid token' },
-        { 'www-authenticate': 'Bearer error="invalid_token"' },
-      );
+    const header = req.headers.get('authorization');
+    // No header: the public status. A header, but no token configured or not this one: refused.
+    const access = header === null ? 'missing' : (token?.check(header) ?? 'wrong');
+    if (access === 'wrong')
+      return respond(req, 401, { error: 'invalid token' }, { 'www-authenticate': bearerChallenge(access) });
     const health = await current();
     const status: ServingStatus = health === undefined ? 'down' : servingStatus(health, require);
     const code = status === 'down' ? 503 : 200;
-    if (access === 'anonymous' || health === undefined) return respond(req, code, { status });
+    if (access === 'missing' || health === undefined) return respond(req, code, { status });
     const backup = backupDetail(options.backup);
     return respond(req, code, { ...healthDetail(health, status), ...(backup ? { backup } : {}) });
   };
@@ -145,35 +137,10 @@ export function healthDetail(health: HealthStatus, status: ServingStatus): Healt
       lagBytes: node.lagBytes,
       lagSeconds: node.lagSeconds,
       consecutiveFailures: node.consecutiveFailures,
-      lastError: node.lastError === null ? null : withoutUrls(node.lastError),
+      lastError: node.lastError === null ? null : redactUrls(node.lastError),
       lastCheckAt: node.lastCheckAt,
     })),
   };
-}
-
-function withoutUrls(text: string): string {
-  return redactText(text).replace(URL_IN_TEXT, '[url]').replace(PASSWORD_IN_TEXT, '$1$2***');
-}
-
-function checkedToken(token: string): string {
-  if (typeof token !== 'string' || token.length < MIN_TOKEN_LENGTH)
-    throw new MultiDbError(
-      'InvalidHealthConfig',
-      `the health detail token must be a string of at least ${MIN_TOKEN_LENGTH} characters`,
-    );
-  return token;
-}
-
-/** Hashing first gives equal-length buffers, so the comparison time does not depend on the token's length. */
-function tokenDigest(token: string): Buffer {
-  return createHash('sha256').update(token, 'utf8').digest();
-}
-
-function authorize(header: string | null, expected: Buffer | undefined): 'anonymous' | 'granted' | 'denied' {
-  if (header === null) return 'anonymous';
-  const match = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
-  if (expected === undefined || match === null) return 'denied';
-  return timingSafeEqual(tokenDigest(match[1] as string), expected) ? 'granted' : 'denied';
 }
 
 function respond(

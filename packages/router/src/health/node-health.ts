@@ -1,4 +1,4 @@
-import { redactText } from '@multidb/config';
+import { causeChain, redactText } from '@multidb/config';
 
 export interface HysteresisOptions {
   /** Consecutive failures (probes or connection errors on real queries) that take a healthy node down. */
@@ -91,9 +91,7 @@ export class NodeHealth {
 
 /** The root cause (Drizzle wraps driver errors with the whole query text), with its code, redacted. */
 export function describeFailure(error: unknown): string {
-  let root = error;
-  for (let depth = 0; depth < 6 && root instanceof Error && root.cause !== undefined; depth++)
-    root = root.cause;
+  const root = causeChain(error).findLast((cause) => cause instanceof Error) ?? error;
   if (!(root instanceof Error)) return redactText(String(root)).slice(0, MAX_ERROR_LENGTH);
   const code = (root as { code?: unknown }).code;
   const text =

@@ -1,4 +1,4 @@
-import { type DbHandle, describeError } from '@multidb/config';
+import { type DbHandle, describeError, findCause } from '@multidb/config';
 import { type DatabaseTarget, databasesOf } from '../database-name.js';
 import type { AnySchema } from '../define-split-schema.js';
 import type { SplitClients } from '../split-clients.js';
@@ -195,11 +195,10 @@ function failedSteps(pending: readonly MigrationFile[], error: unknown): Migrati
 }
 
 function failedQuery(error: unknown): string | undefined {
-  for (let e: unknown = error; e instanceof Error; e = e.cause) {
-    const query = (e as { query?: unknown }).query;
-    if (typeof query === 'string') return query;
-  }
-  return undefined;
+  const query = (cause: unknown) =>
+    cause instanceof Error ? (cause as { query?: unknown }).query : undefined;
+  const found = query(findCause(error, (cause) => typeof query(cause) === 'string'));
+  return typeof found === 'string' ? found : undefined;
 }
 
 /** The database's reason and the first line of the failing statement, instead of the whole statement. */

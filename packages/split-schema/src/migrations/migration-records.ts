@@ -1,4 +1,4 @@
-import { type AnyPgDatabase, executeRows } from '@multidb/config';
+import { type AnyPgDatabase, executeRows, quoteQualified } from '@multidb/config';
 import { sql } from 'drizzle-orm';
 import type { MigrationsConfig } from '../split-declaration.js';
 import type { MigrationFile } from './migration-files.js';
@@ -24,7 +24,7 @@ export async function readRecordedMigrations(
   db: AnyPgDatabase,
   config: MigrationsConfig,
 ): Promise<RecordedMigration[]> {
-  const qualified = `"${config.schema.replaceAll('"', '""')}"."${config.table.replaceAll('"', '""')}"`;
+  const qualified = quoteQualified(config.schema, config.table);
   const [exists] = await executeRows<{ found: boolean }>(
     db,
     sql`select to_regclass(${qualified}) is not null as found`,

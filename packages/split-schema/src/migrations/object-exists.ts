@@ -1,28 +1,25 @@
-import { type AnyPgDatabase, executeRows } from '@multidb/config';
+import { type AnyPgDatabase, executeRows, quoteQualified } from '@multidb/config';
 import { type SQL, sql } from 'drizzle-orm';
 import type { MigrationObject } from './migration-objects.js';
-
-const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
-const regclass = (schema: string, name: string) => `${quote(schema)}.${quote(name)}`;
 
 function existsQuery(object: MigrationObject): SQL {
   switch (object.kind) {
     case 'schema':
       return sql`select exists (select 1 from pg_namespace where nspname = ${object.name}) as found`;
     case 'type':
-      return sql`select to_regtype(${regclass(object.schema, object.name)}) is not null as found`;
+      return sql`select to_regtype(${quoteQualified(object.schema, object.name)}) is not null as found`;
     case 'column':
-      return sql`select exists (select 1 from pg_attribute where attrelid = to_regclass(${regclass(
+      return sql`select exists (select 1 from pg_attribute where attrelid = to_quoteQualified(${quoteQualified(
         object.schema,
         object.table,
       )}) and attname = ${object.name} and not attisdropped) as found`;
     case 'constraint':
-      return sql`select exists (select 1 from pg_constraint where conname = ${object.name} and conrelid = to_regclass(${regclass(
+      return sql`select exists (select 1 from pg_constraint where conname = ${object.name} and conrelid = to_quoteQualified(${quoteQualified(
         object.schema,
         object.table,
       )})) as found`;
     default:
-      return sql`select to_regclass(${regclass(object.schema, object.name)}) is not null as found`;
+      return sql`select to_quoteQualified(${quoteQualified(object.schema, object.name)}) is not null as found`;
   }
 }
 

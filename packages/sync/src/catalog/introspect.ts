@@ -1,6 +1,6 @@
+import { quoteQualified } from '@multidb/config';
 import type { SqlEndpoint } from '../endpoint/sql-endpoint.js';
 import { displayName } from '../sql/qualified-name.js';
-import { quoteQualified } from '../sql/quote.js';
 import { CATALOG_QUERY } from './catalog-query.js';
 import type { Catalog, ColumnInfo, IndexInfo, RowKey, TableInfo } from './catalog-types.js';
 import { tableId } from './catalog-types.js';

@@ -1,6 +1,6 @@
+import { quoteIdentifier } from '@multidb/config';
 import type { ColumnInfo, TableInfo } from '../catalog/catalog-types.js';
 import type { SqlEndpoint } from '../endpoint/sql-endpoint.js';
-import { quoteIdent } from '../sql/quote.js';
 import { type RowChecksum, rowHashSql } from '../sql/row-hash.js';
 import { columnList, type KeyText, keyCompare, keyInJson, rowExpression } from '../sql/table-sql.js';
 import type { CompareSpec } from './compare-spec.js';
@@ -48,7 +48,7 @@ export class TableSide {
     this.#compared = spec.columns;
     this.#checksum = checksum;
     this.#row = `md5(${rowExpression(spec.columns, 'src.')}::text)`;
-    this.#keyText = spec.key.map((k) => `src.${quoteIdent(k)}::text`).join(', ');
+    this.#keyText = spec.key.map((k) => `src.${quoteIdentifier(k)}::text`).join(', ');
   }
 
   get #columns(): readonly ColumnInfo[] {
@@ -107,7 +107,7 @@ export class TableSide {
     const where = this.#where(range, 2);
     // Few groups: a hash aggregate; the planner cannot tell and would sort the whole range instead.
     const rows = await this.#values(
-      `SELECT width_bucket(src.${quoteIdent(keyName)},
+      `SELECT width_bucket(src.${quoteIdentifier(keyName)},
           ARRAY(SELECT x::${type} FROM json_array_elements_text($1::json) AS x)) AS bucket,
         count(*)::text, coalesce(sum(${this.#hash}), 0)::text
        FROM ${this.#table.sqlName} AS src ${where.sql} GROUP BY 1`,
@@ -119,7 +119,7 @@ export class TableSide {
 
   /** Smallest and largest key (single-column keys), `undefined` on an empty table. */
   async keySpan(): Promise<{ min: string; max: string } | undefined> {
-    const key = `src.${quoteIdent(this.#key[0] as string)}`;
+    const key = `src.${quoteIdentifier(this.#key[0] as string)}`;
     const [row] = await this.#values(
       `SELECT min(${key})::text, max(${key})::text FROM ${this.#table.sqlName} AS src`,
       [],
@@ -132,7 +132,7 @@ export class TableSide {
     const where = this.#where(range, 2);
     const rows = await this.#values(
       `SELECT ${this.#key.map((_, i) => `k${i}`).join(', ')} FROM (
-         SELECT ${this.#key.map((k, i) => `src.${quoteIdent(k)}::text AS k${i}`).join(', ')},
+         SELECT ${this.#key.map((k, i) => `src.${quoteIdentifier(k)}::text AS k${i}`).join(', ')},
            row_number() OVER (ORDER BY ${columnList(this.#key, 'src.')}) AS rn
          FROM ${this.#table.sqlName} AS src ${where.sql}) AS s
        WHERE rn % $1 = 0 ORDER BY rn`,

@@ -1,4 +1,4 @@
-import { describeError } from '@multidb/config';
+import { describeError, failureKinds, isConnectionFailure } from '@multidb/config';
 import { err, ok, type Result } from 'neverthrow';
 import type { Catalog } from '../catalog/catalog-types.js';
 import { introspect } from '../catalog/introspect.js';
@@ -41,12 +41,15 @@ async function readCatalog(
   } catch (error) {
     const message = `cannot read the ${side} catalog (${endpoint.safeUrl}): ${describeError(error)}`;
     return err({
-      type: /ECONNREFUSED|connect|ENOTFOUND|timeout/i.test(message) ? 'ConnectFailed' : 'IntrospectionFailed',
+      type: cannotConnect(error) ? 'ConnectFailed' : 'IntrospectionFailed',
       side,
       message,
     });
   }
 }
+
+/** A connection that could not be made or broke, or a login the server refused (drivers connect lazily). */
+const cannotConnect = (error: unknown) => isConnectionFailure(error) || failureKinds(error).has('rejected');
 
 /** Opens both databases and reads both catalogs; on any failure closes what it opened. */
 export async function openDatabases(

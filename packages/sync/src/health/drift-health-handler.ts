@@ -1,10 +1,9 @@
-import { MultiDbError, redactText } from '@multidb/config';
+import { bearerChallenge, bearerToken, redactText } from '@multidb/config';
 import type { SchemaFilter } from '../catalog/schema-filter.js';
 import { selectTables } from '../catalog/select-tables.js';
 import { checkDrift } from '../drift/check-drift.js';
 import { openDatabases } from '../endpoint/open-databases.js';
 import type { DatabaseInput } from '../endpoint/resolve-endpoint.js';
-import { checkBearer } from './bearer-auth.js';
 import { countTables } from './count-tables.js';
 
 export interface DriftHealthOptions extends SchemaFilter {
@@ -33,20 +32,18 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
 /**
  * An operator endpoint (`(Request) => Promise<Response>`, web-standard): per-table row counts on both databases
  * and whether they differ; with `?deep=1` the full checksum comparison (no repair). Admin only: 401 without a
- * bearer token, 403 with a wrong one (compared in constant time). The body never holds a connection string:
+ * bearer token or with a wrong one (compared in constant time, as in every health handler). The body never holds a connection string:
  * failures are reported by kind and side only.
  */
 export function createDriftHealthHandler(
   options: DriftHealthOptions,
 ): (request: Request) => Promise<Response> {
-  if (options.token.length < 16) {
-    throw new MultiDbError('InvalidOptions', 'the health token must be at least 16 characters long');
-  }
+  const token = bearerToken(options.token, 'InvalidOptions');
   const now = options.now ?? (() => new Date());
   return async (request) => {
-    const auth = checkBearer(request, options.token);
-    if (auth === 'missing') return json(401, { error: 'unauthorized' }, { 'www-authenticate': 'Bearer' });
-    if (auth === 'wrong') return json(403, { error: 'forbidden' });
+    const auth = token.check(request.headers.get('authorization'));
+    if (auth !== 'ok')
+      return json(401, { error: 'unauthorized' }, { 'www-authenticate': bearerChallenge(auth) });
     if (request.method !== 'GET' && request.method !== 'HEAD')
       return json(405, { error: 'method not allowed' }, { allow: 'GET, HEAD' });
     const checkedAt = now().toISOString();

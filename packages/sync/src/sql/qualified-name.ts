@@ -1,3 +1,4 @@
+import { quoteIdentifier } from '@multidb/config';
 import { err, ok, type Result } from 'neverthrow';
 
 /** A table name as a user typed it: `table`, `schema.table`, with `"double quotes"` around odd parts. */
@@ -75,7 +76,7 @@ export function splitTableList(input: string): string[] {
 
 /** One name as shown to people: quoted only when needed. */
 export const displayPart = (part: string): string =>
-  /^[a-z_][a-z0-9_$]*$/.test(part) ? part : `"${part.replaceAll('"', '""')}"`;
+  /^[a-z_][a-z0-9_$]*$/.test(part) ? part : quoteIdentifier(part);
 
 /** How a table is shown to people: `schema.table`, parts quoted only when needed. */
 export function displayName(schema: string, name: string): string {

@@ -1,20 +1,20 @@
+import { quoteIdentifier } from '@multidb/config';
 import type { ColumnInfo } from '../catalog/catalog-types.js';
-import { quoteIdent } from './quote.js';
 
 /** Key values as the database prints them (`::text`), in key order. */
 export type KeyText = readonly string[];
 
 /** `"a", "b"`; with an alias (`src.`) in ORDER BY, where a bare name would mean an output column. */
 export const columnList = (names: readonly string[], alias = ''): string =>
-  names.map((n) => `${alias}${quoteIdent(n)}`).join(', ');
+  names.map((n) => `${alias}${quoteIdentifier(n)}`).join(', ');
 
 /** `"a"::text, "b"::text`: values in their text form, the same on any driver. */
 export const textSelectList = (columns: readonly ColumnInfo[], alias = ''): string =>
-  columns.map((c) => `${alias}${quoteIdent(c.name)}::text`).join(', ');
+  columns.map((c) => `${alias}${quoteIdentifier(c.name)}::text`).join(', ');
 
 /** `ROW("a", "b")`: the row in a fixed column order, for checksums and change detection. */
 export const rowExpression = (names: readonly string[], alias = ''): string =>
-  `ROW(${names.map((n) => `${alias}${quoteIdent(n)}`).join(', ')})`;
+  `ROW(${names.map((n) => `${alias}${quoteIdentifier(n)}`).join(', ')})`;
 
 function castTypes(key: readonly string[], columns: readonly ColumnInfo[]): string[] {
   return key.map((k) => (columns.find((c) => c.name === k) as ColumnInfo).castType);
@@ -116,7 +116,7 @@ export function upsertSql(
   const conflict =
     rest.length === 0
       ? 'DO NOTHING'
-      : `DO UPDATE SET ${rest.map((n) => `${quoteIdent(n)} = EXCLUDED.${quoteIdent(n)}`).join(', ')}
+      : `DO UPDATE SET ${rest.map((n) => `${quoteIdentifier(n)} = EXCLUDED.${quoteIdentifier(n)}`).join(', ')}
          WHERE ${rowExpression(rest, 'tgt.')}::text IS DISTINCT FROM ${rowExpression(rest, 'EXCLUDED.')}::text`;
   return `INSERT INTO ${table} AS tgt (${columnList(names)})${overriding}
     ${source}

@@ -1,7 +1,6 @@
-import { MultiDbError } from '@multidb/config';
+import { MultiDbError, quoteLiteral } from '@multidb/config';
 import type { TablePair } from '../catalog/table-pair.js';
 import type { SqlEndpoint, SqlTx } from '../endpoint/sql-endpoint.js';
-import { quoteLiteral } from '../sql/quote.js';
 import { columnList, type KeySlice, sliceWhere, sliceWhereLiteral, upsertSql } from '../sql/table-sql.js';
 import type { ChunkCopier, ChunkOutcome } from './chunk-copier.js';
 import { type PumpedCopy, pumpCopy } from './copy-text.js';

@@ -1,6 +1,6 @@
+import { quoteIdentifier } from '@multidb/config';
 import type { TablePair } from '../catalog/table-pair.js';
 import type { SqlEndpoint } from '../endpoint/sql-endpoint.js';
-import { quoteIdent } from '../sql/quote.js';
 import type { KeyText } from '../sql/table-sql.js';
 
 /** A key slice of a table copied on its own, concurrently with the others. */
@@ -27,7 +27,7 @@ export async function planLanes(
   if (wanted <= 1 || pair.key.length !== 1 || keyType === undefined || !INTEGER_TYPES.has(keyType))
     return whole;
   if (pair.source.estimatedRows >= 0 && pair.source.estimatedRows < wanted * minRowsPerLane) return whole;
-  const key = quoteIdent(pair.key[0] as string);
+  const key = quoteIdentifier(pair.key[0] as string);
   const [span] = await source.rows<{ lo: string | null; hi: string | null }>(
     `SELECT min(${key})::text AS lo, max(${key})::text AS hi FROM ${pair.source.sqlName}`,
   );

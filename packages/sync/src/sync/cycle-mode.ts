@@ -1,7 +1,7 @@
+import { quoteIdentifier } from '@multidb/config';
 import type { ForeignKeyInfo, TableInfo } from '../catalog/catalog-types.js';
 import type { CopyStep } from '../catalog/dependency-order.js';
 import type { SqlEndpoint } from '../endpoint/sql-endpoint.js';
-import { quoteIdent } from '../sql/quote.js';
 
 /**
  * How a step is written on the target:
@@ -35,7 +35,8 @@ function blockedMessage(tables: readonly TableInfo[], keys: readonly ForeignKeyI
   const fixes = keys
     .filter((k) => !k.deferrable)
     .map(
-      (k) => `ALTER TABLE ${byId.get(k.from)?.sqlName} ALTER CONSTRAINT ${quoteIdent(k.name)} DEFERRABLE;`,
+      (k) =>
+        `ALTER TABLE ${byId.get(k.from)?.sqlName} ALTER CONSTRAINT ${quoteIdentifier(k.name)} DEFERRABLE;`,
     );
   return (
     `tables ${names} reference each other through foreign keys that are not DEFERRABLE on the target, and this ` +

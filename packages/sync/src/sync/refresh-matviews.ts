@@ -1,8 +1,7 @@
-import { describeError } from '@multidb/config';
+import { describeError, quoteQualified } from '@multidb/config';
 import { type SchemaFilter, schemaSelected } from '../catalog/schema-filter.js';
 import type { SqlEndpoint } from '../endpoint/sql-endpoint.js';
 import { displayName } from '../sql/qualified-name.js';
-import { quoteQualified } from '../sql/quote.js';
 
 /** What happened to one materialized view of the target at the end of a sync. */
 export interface MaterializedViewReport {

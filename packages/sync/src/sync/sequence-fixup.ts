@@ -1,6 +1,6 @@
+import { quoteIdentifier } from '@multidb/config';
 import type { TablePair } from '../catalog/table-pair.js';
 import type { SqlEndpoint, SqlTx } from '../endpoint/sql-endpoint.js';
-import { quoteIdent } from '../sql/quote.js';
 
 /**
  * After a copy, moves each owned sequence (serial or identity) of the target table to at least the source
@@ -20,7 +20,7 @@ export async function fixSequences(source: SqlEndpoint, pair: TablePair, tx: Sql
       : [];
     const updated = await tx.rows(
       `SELECT setval($1::regclass, v::int8, true) FROM (
-         SELECT GREATEST($2::numeric, max(${quoteIdent(column.name)})::numeric,
+         SELECT GREATEST($2::numeric, max(${quoteIdentifier(column.name)})::numeric,
            pg_sequence_last_value($1::regclass)::numeric) AS v
          FROM ${pair.target.sqlName}) AS m
        WHERE v IS NOT NULL`,

@@ -1,11 +1,9 @@
 import type { PGlite } from '@electric-sql/pglite';
-import { type AnyPgDatabase, executeRows } from '@multidb/config';
+import { type AnyPgDatabase, executeRows, quoteLiteral } from '@multidb/config';
 
 const SYSTEM_SCHEMAS = ['pg_catalog', 'information_schema', 'pg_toast'];
 /** Migration bookkeeping survives a reset, or the next migrate would run everything again. */
 export const KEPT_SCHEMAS = ['drizzle', 'multidb_replication'];
-
-const literal = (value: string) => `'${value.replaceAll("'", "''")}'`;
 
 /**
  * One statement that truncates every table of the given schemas (all user schemas except `drizzle` when none
@@ -14,8 +12,8 @@ const literal = (value: string) => `'${value.replaceAll("'", "''")}'`;
 export function resetSql(schemas?: readonly string[]): string {
   const filter =
     schemas === undefined
-      ? `n.nspname NOT IN (${[...SYSTEM_SCHEMAS, ...KEPT_SCHEMAS].map(literal).join(', ')}) AND n.nspname NOT LIKE 'pg\\_%'`
-      : `n.nspname = ANY (ARRAY[${schemas.map(literal).join(', ') || "''"}]::text[])`;
+      ? `n.nspname NOT IN (${[...SYSTEM_SCHEMAS, ...KEPT_SCHEMAS].map(quoteLiteral).join(', ')}) AND n.nspname NOT LIKE 'pg\\_%'`
+      : `n.nspname = ANY (ARRAY[${schemas.map(quoteLiteral).join(', ') || "''"}]::text[])`;
   return `DO $reset$
 DECLARE targets text;
 BEGIN
