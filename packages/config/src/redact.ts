@@ -7,11 +7,17 @@ const URL_IN_TEXT =
 // The whole of a URL, for outputs that show none (health bodies).
 const WHOLE_URL = /[a-z][a-z0-9+.-]*:\/\/[^\s"'`<>]*/gi;
 // The keys that name a password: libpq's `password` and `sslpassword`, `PGPASSWORD`/`DB_PASSWORD`-style names,
-// and the short forms drivers and tools use. A value is a quoted string (libpq '…' with \' escapes, JSON "…" with
-// \" escapes) or runs to white space or '&' (a URL query), less the punctuation that closes prose around it
+// and the short forms drivers and tools use.
+const KEY = String.raw`\b(?:\w*password|\w*passwd|pwd|pass)`;
+// In a URL query (`?password=…&`) the value is percent-encoded and runs to the next '&' or '#'.
+const QUERY_PASSWORD = new RegExp(String.raw`([?&]${KEY}=)[^&#\s]*`, 'gi');
+// Elsewhere a value is a quoted string (libpq '…' with \' escapes, JSON "…" with \" escapes) or runs to white
+// space (a conninfo value may hold '&', ';' or ')'), less the punctuation that closes prose around it
 // (`(password=x).`); the key may be quoted itself (JSON `"password": …`).
-const PASSWORD_SETTING =
-  /(\b(?:\w*password|\w*passwd|pwd|pass)["']?\s*[=:]\s*)(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|[^\s&]*?(?=[),;.]*(?:[\s&]|$)))/gi;
+const PASSWORD_SETTING = new RegExp(
+  String.raw`((?<![?&])${KEY}["']?\s*[=:]\s*)(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|\S*?(?=[),;.]*(?:\s|$)))`,
+  'gi',
+);
 // `Authorization: Bearer <token>` / `Basic <credentials>` (RFC 6750 / 7617 token68 characters).
 const AUTH_SCHEME = /\b([Bb]earer|Basic)(\s+)[A-Za-z0-9\-._~+/]+=*/g;
 
@@ -32,6 +38,7 @@ export function redactText(text: string): string {
     .replace(URL_IN_TEXT, (_m, scheme: string | undefined, user: string, pass: string | undefined) =>
       pass === undefined ? `${scheme ?? ''}://${user}@` : `${scheme ?? ''}://${user}:***@`,
     )
+    .replace(QUERY_PASSWORD, '$1***')
     .replace(PASSWORD_SETTING, (_m, key: string, doubleQuoted?: string, singleQuoted?: string) => {
       if (doubleQuoted !== undefined) return `${key}"***"`;
       return singleQuoted !== undefined ? `${key}'***'` : `${key}***`;
