@@ -10,14 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const missing = pgPrerequisitesMissing();
 const skip = process.env.PG_TESTS === 'skip';
 
-const caught = async (run: () => Promise<unknown>): Promise<unknown> => {
-  try {
-    await run();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a failure');
-};
+/** The error `run` rejects with. */
+const caught = (run: () => Promise<unknown>): Promise<unknown> =>
+  run().then(
+    () => Promise.reject(new Error('expected a failure')),
+    (error: unknown) => error,
+  );
 
 const kinds = (error: unknown) => [...failureKinds(error)].sort();
 

@@ -182,7 +182,7 @@ describe('the table', () => {
     expect(
       failureKinds(new Error('Failed query: select $1\nparams: Connection terminated unexpectedly')).size,
     ).toBe(0);
-    expect(failureKinds(new Error('PGlite is closed, says the user')).size).toBe(0);
+    expect(failureKinds(new Error('the user says: PGlite is closed')).size).toBe(0);
   });
 
   it('knows the toolkit codes that wrap a connection failure', () => {

@@ -92,7 +92,7 @@ const BY_MESSAGE: readonly (readonly [RegExp, FailureKind])[] = [
   // pg-pool: every client is busy and none came free in connectionTimeoutMillis; the server may be fine.
   [/^timeout exceeded when trying to connect$/, 'busy'],
   [/^Query read timeout$/, 'busy'], // pg: query_timeout passed
-  [/^PGlite is clos(?:ed|ing)$/, 'lost'], // PGlite after close()
+  [/^PGlite is clos(?:ed|ing)\b/, 'lost'], // PGlite after close(); test doubles add which instance
 ];
 
 /** The kind of ONE error (its own code or driver message; the chain is not followed). */

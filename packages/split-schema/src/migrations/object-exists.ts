@@ -9,17 +9,17 @@ function existsQuery(object: MigrationObject): SQL {
     case 'type':
       return sql`select to_regtype(${quoteQualified(object.schema, object.name)}) is not null as found`;
     case 'column':
-      return sql`select exists (select 1 from pg_attribute where attrelid = to_quoteQualified(${quoteQualified(
+      return sql`select exists (select 1 from pg_attribute where attrelid = to_regclass(${quoteQualified(
         object.schema,
         object.table,
       )}) and attname = ${object.name} and not attisdropped) as found`;
     case 'constraint':
-      return sql`select exists (select 1 from pg_constraint where conname = ${object.name} and conrelid = to_quoteQualified(${quoteQualified(
+      return sql`select exists (select 1 from pg_constraint where conname = ${object.name} and conrelid = to_regclass(${quoteQualified(
         object.schema,
         object.table,
       )})) as found`;
     default:
-      return sql`select to_quoteQualified(${quoteQualified(object.schema, object.name)}) is not null as found`;
+      return sql`select to_regclass(${quoteQualified(object.schema, object.name)}) is not null as found`;
   }
 }
 
