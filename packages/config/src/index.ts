@@ -13,7 +13,6 @@ export {
   isConnectionFailure,
   isConnectionLost,
   isTransientFailure,
-  ownFailureKind,
 } from './errors/connection-errors.js';
 export {
   describeError,
