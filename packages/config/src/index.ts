@@ -1,3 +1,4 @@
+export { type Clock, settleClock, systemClock } from './clock.js';
 export { connect } from './connect.js';
 export {
   describeError,
@@ -22,6 +23,7 @@ export {
   loadConfig,
 } from './load-config.js';
 export type { DriverPackage } from './load-driver.js';
+export { type LogContext, type Logger, redactingLogger, silentLogger } from './logger.js';
 export { type ParsedUrl, parseDatabaseUrl, type UrlError } from './parse-url.js';
 export { redactSecrets, redactText, redactUrl } from './redact.js';
 export { quoteIdentifier, quoteLiteral } from './sql-quote.js';
