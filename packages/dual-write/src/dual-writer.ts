@@ -104,7 +104,10 @@ export interface DualWriter {
   readonly drainer: OutboxDrainer | undefined;
 }
 
-/** Settles (validates) every option first: bad input is refused (`InvalidOptions`) before anything is opened. */
+/**
+ * Builds the backup side of one or more wrapped databases. Every option is settled (validated) first: bad input is
+ * refused as `InvalidOptions` before anything is opened.
+ */
 export function createDualWriter(options: DualWriterOptions): DualWriter {
   const settled = settleWriterOptions(options);
   const logger = redactingLogger(options.logger ?? silentLogger);

@@ -66,12 +66,9 @@ export interface DbRouterOptions<TSchema extends Record<string, unknown> = Recor
   readonly balancing?: BalancingStrategy | Picker;
   readonly health?: HealthOptions;
   readonly lag?: LagOptions;
-  /** Time and timers (tests pass a fake one); what is left out comes from `systemClock`. */
+  /** Time and timers for tests; what is left out comes from `systemClock`. */
   readonly clock?: Partial<Clock>;
-  /**
-   * Where health transitions are reported: a node down or up again, a recovery flip, a replica leaving or
-   * rejoining rotation for lag. Messages and string values are redacted first (never a password).
-   */
+  /** Where health transitions go (node down, up again, ...; see the README), redacted first. */
   readonly logger?: Logger;
   /** A Drizzle `Cache`: opt-in per query with `$withCache()`, invalidated by writes through the router. */
   readonly cache?: Cache;
