@@ -26,6 +26,7 @@ import { type LedgerSummary, OverflowLedger } from './queue/overflow-ledger.js';
 import { PrimaryReread } from './queue/primary-reread.js';
 import { type RepairReport, repairFromPrimary } from './queue/repair.js';
 import { RetryBook } from './retry/retry-book.js';
+import { RetryPolicy } from './retry/retry-policy.js';
 import { TableRegistry } from './table-registry.js';
 
 export interface DualWriterOptions {
@@ -47,6 +48,8 @@ export interface DualWriterOptions {
   readonly lingerMs?: number;
   /** Delays between the tries of rejected rows before they are dead-lettered. Default [100, 500, 2000]. */
   readonly retryDelaysMs?: readonly number[];
+  /** Share (0 to 1) by which each retry delay is shortened at random, against retries in lockstep. Default 0. */
+  readonly retryJitter?: number;
   /**
    * `statement_timeout`/`lock_timeout` set in every backup transaction (costs a round trip per batch). Default:
    * none here; prefer setting them on the backup connection (e.g. postgres.js `connection: { statement_timeout }`).
@@ -159,7 +162,7 @@ function memoryWriter(
     maxDepth: settled.maxDepth,
     batchSize: settled.batchSize,
     lingerMs: settled.lingerMs,
-    retries: new RetryBook(settled.retryDelaysMs),
+    retries: new RetryBook(new RetryPolicy(settled.retryDelaysMs, settled.retryJitter)),
     clock,
     logger: shared.logger,
     ledger,
@@ -240,6 +243,7 @@ function durableWriter(
           batchSize: settled.batchSize,
           lingerMs: settled.lingerMs,
           retryDelaysMs: settled.retryDelaysMs,
+          retryJitter: settled.retryJitter,
           statementTimeoutMs: settled.statementTimeoutMs,
           applyTimeoutMs: settled.applyTimeoutMs,
           depthRefreshMs: settled.depthRefreshMs,

@@ -249,4 +249,11 @@ describe('error classification and retry policy', () => {
     book.reachable();
     expect(book.outage()).toBe(100);
   });
+
+  it('jitter shortens each delay by up to its share, at random (injected)', () => {
+    const draws = [0, 0.5, 1];
+    const policy = new RetryPolicy([1000, 2000], 0.2, () => draws.shift() ?? 0);
+    expect([policy.retryDelay(1), policy.retryDelay(2), policy.outageDelay(5)]).toEqual([1000, 1800, 1600]);
+    expect(policy.retryDelay(3)).toBeUndefined();
+  });
 });

@@ -42,6 +42,7 @@ const writerCases: Record<string, fc.Arbitrary<unknown>> = {
   depthRefreshMs: badMs(),
   mode: fc.oneof(notNumber, fc.constantFrom('Memory', 'DURABLE', 'disk')),
   deadLetterTable: fc.constantFrom<unknown>('true', 1, 0, null),
+  retryJitter: fc.oneof(notNumber, nonFinite, negative, fc.double({ min: 1.0001, max: 1e6, noNaN: true })),
 };
 const drainerCases: Record<string, fc.Arbitrary<unknown>> = {
   batchSize: badWhole(1),
@@ -50,6 +51,7 @@ const drainerCases: Record<string, fc.Arbitrary<unknown>> = {
   depthRefreshMs: badMs(),
   statementTimeoutMs: badWhole(0),
   applyTimeoutMs: badMs(),
+  retryJitter: fc.oneof(notNumber, negative, fc.constant(1.5)),
 };
 
 /** One invalid option (possibly nested, e.g. `retryDelaysMs[1]`), its name and the bad value. */
@@ -145,6 +147,14 @@ describe('dual-write options are settled at construction', () => {
       ),
       { numRuns: 150 },
     );
+  });
+
+  it('a logger or clock of the wrong shape is refused too', () => {
+    const logger = refusal(() => createDualWriter({ backup: trap([]), logger: { warn() {} } } as never));
+    expect(logger?.message).toContain('logger.error must be a function, got undefined');
+    const clock = refusal(() => createDualWriter({ backup: trap([]), clock: () => 0 } as never));
+    expect(clock?.message).toContain('clock must be an object { now?, sleep? }, got a function');
+    expect(refusal(() => settleWriterOptions({ logger: console, clock: { now: () => 1 } }))).toBeUndefined();
   });
 
   it('every problem is reported at once; a disabled backup still refuses bad options', () => {

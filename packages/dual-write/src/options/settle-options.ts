@@ -12,6 +12,10 @@ const ms = (min: 'zero' | 'positive') => {
   return min === 'zero' ? n.min(0, { error }) : n.positive({ error });
 };
 const flag = z.boolean({ error: 'must be true or false' });
+const share = (() => {
+  const error = 'must be a number from 0 to 1';
+  return z.number({ error }).min(0, { error }).max(1, { error });
+})();
 const delays = z.array(ms('zero'), { error: 'must be a list of numbers of ms >= 0' });
 const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', {
   error: 'must be a function',
@@ -24,12 +28,18 @@ const clock = z.object(
   { error: 'must be an object { now?, sleep? }' },
 );
 
+const logger = z.object(
+  { warn: fn, error: fn, info: fn.optional(), debug: fn.optional() },
+  { error: 'must be a logger { warn, error, info?, debug? }' },
+);
+
 /** The outbox drainer's knobs (also accepted as `drainer: { … }` by a durable writer, without defaults). */
 const drainerKnobs = {
   batchSize: whole(1),
   pollIntervalMs: ms('positive'),
   lingerMs: ms('zero'),
   retryDelaysMs: delays,
+  retryJitter: share,
   statementTimeoutMs: whole(0),
   applyTimeoutMs: ms('zero'),
   depthRefreshMs: ms('zero'),
@@ -39,10 +49,12 @@ const drainerSchema = z.object({
   pollIntervalMs: drainerKnobs.pollIntervalMs.default(1000),
   lingerMs: drainerKnobs.lingerMs.default(5),
   retryDelaysMs: drainerKnobs.retryDelaysMs.default(DEFAULT_RETRY_DELAYS_MS as number[]),
+  retryJitter: drainerKnobs.retryJitter.default(0),
   statementTimeoutMs: drainerKnobs.statementTimeoutMs.optional(),
   applyTimeoutMs: drainerKnobs.applyTimeoutMs.optional(),
   depthRefreshMs: drainerKnobs.depthRefreshMs.default(1000),
   clock: clock.optional(),
+  logger: logger.optional(),
 });
 const drainerOverrides = z.object(
   {
@@ -50,6 +62,7 @@ const drainerOverrides = z.object(
     pollIntervalMs: drainerKnobs.pollIntervalMs.optional(),
     lingerMs: drainerKnobs.lingerMs.optional(),
     retryDelaysMs: drainerKnobs.retryDelaysMs.optional(),
+    retryJitter: drainerKnobs.retryJitter.optional(),
     statementTimeoutMs: drainerKnobs.statementTimeoutMs.optional(),
     applyTimeoutMs: drainerKnobs.applyTimeoutMs.optional(),
     depthRefreshMs: drainerKnobs.depthRefreshMs.optional(),
@@ -63,6 +76,7 @@ const writerSchema = z.object({
   batchSize: whole(1).default(500),
   lingerMs: ms('zero').default(5),
   retryDelaysMs: delays.default(DEFAULT_RETRY_DELAYS_MS as number[]),
+  retryJitter: share.default(0),
   statementTimeoutMs: whole(0).optional(),
   applyTimeoutMs: ms('zero').optional(),
   maxOrderWaitMs: ms('zero').default(30_000),
@@ -77,6 +91,7 @@ const writerSchema = z.object({
     .default(true),
   depthRefreshMs: ms('zero').default(1000),
   clock: clock.optional(),
+  logger: logger.optional(),
 });
 
 export type SettledDrainerOptions = Readonly<z.output<typeof drainerSchema>>;

@@ -16,6 +16,7 @@ import { settleDrainerOptions } from '../options/settle-options.js';
 import { type DualWriteMetrics, MetricCounters } from '../queue/metrics.js';
 import { selectRunnable } from '../queue/unit-scheduler.js';
 import { RetryBook } from '../retry/retry-book.js';
+import { RetryPolicy } from '../retry/retry-policy.js';
 import { TableRegistry } from '../table-registry.js';
 import { withExactRows } from './exact-units.js';
 import { isFencedOut, jsonTarget } from './json-target.js';
@@ -41,6 +42,8 @@ export interface OutboxDrainerOptions {
   /** After a nudge, how long to let more entries arrive before draining. Default 5 ms. */
   readonly lingerMs?: number;
   readonly retryDelaysMs?: readonly number[];
+  /** See `DualWriterOptions.retryJitter`. Default 0. */
+  readonly retryJitter?: number;
   readonly statementTimeoutMs?: number;
   /** Client-side bound of one backup batch (see `DualWriterOptions.applyTimeoutMs`). */
   readonly applyTimeoutMs?: number;
@@ -116,7 +119,7 @@ export class OutboxDrainer {
         ? options.tables
         : new TableRegistry({ schema: options.tables });
     this.#logger = redactingLogger(options.logger ?? silentLogger);
-    this.#states = new RetryBook(settled.retryDelaysMs);
+    this.#states = new RetryBook(new RetryPolicy(settled.retryDelaysMs, settled.retryJitter));
     this.#clock = settleClock(options.clock);
     const lock: LeaderLock = options.lock ?? advisoryLeaderLock(options.primary);
     this.#leadership = new Leadership(lock, this.#store, this.#logger, this.#clock.now);
