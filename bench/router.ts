@@ -1,14 +1,20 @@
 /**
  * Router overhead: a routed read (`getClient('read')`) against raw Drizzle and Drizzle's `withReplicas` on the
- * same database (PGlite; real PostgreSQL when the server binaries exist), and the bare routing decision.
- * `npx tsx bench/router.ts` — writes bench/results/router.md.
+ * same database (PGlite; real PostgreSQL when the server binaries exist, over postgres.js and over
+ * node-postgres), and the bare routing decision.
+ * `npx tsx bench/router.ts` — writes bench/results/router.md. `npx tsx bench/router.ts node-postgres` runs only
+ * the node-postgres comparison and replaces its section and ratio in bench/results/router.{md,json}.
  */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { connect, type DbHandle } from '@multidb/config';
 import { fromPglite } from '@multidb/config/pglite';
 import { createDbRouter, type DbRouter, type ReplicaSpec } from '@multidb/router';
-import { createMirrorReplica, pgBinariesAvailable, startPgCluster } from '@multidb/testing';
+import { createMirrorReplica, type PgCluster, pgBinariesAvailable, startPgCluster } from '@multidb/testing';
 import { entityKind, eq, type Query } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/node-postgres';
 import {
   PgDatabase,
   PgDialect,
@@ -17,6 +23,7 @@ import {
   type PreparedQueryConfig,
   withReplicas,
 } from 'drizzle-orm/pg-core';
+import pg from 'pg';
 import { fmt, machine, measure, type Ratio, type Sample, writeResults } from './lib/bench-kit.js';
 import { type Db, items, SETUP, schema } from './lib/read-items.js';
 
@@ -112,23 +119,104 @@ async function pgliteReads(): Promise<ReadResult> {
   }
 }
 
-async function postgresReads(): Promise<ReadResult | undefined> {
+/** A primary and one streaming replica with the items table, replicated; `undefined` without server binaries. */
+async function readCluster(): Promise<PgCluster | undefined> {
   if (!pgBinariesAvailable()) return undefined;
   const cluster = await startPgCluster({ replicas: 1 });
+  const setup = await connect(cluster.primary.url, { max: 1 });
+  try {
+    await setup.exec(SETUP);
+  } finally {
+    await setup.close();
+  }
+  await cluster.waitForReplication();
+  return cluster;
+}
+
+const replicaUrl = (cluster: PgCluster) => (cluster.replicas[0] as { url: string }).url;
+
+async function postgresReads(cluster: PgCluster): Promise<ReadResult> {
   const handles: DbHandle<typeof schema>[] = [];
   try {
     const primary = await connect(cluster.primary.url, { schema, max: 4 });
     handles.push(primary);
-    await primary.exec(SETUP);
-    await cluster.waitForReplication();
-    const replica = await connect((cluster.replicas[0] as { url: string }).url, { schema, max: 4 });
+    const replica = await connect(replicaUrl(cluster), { schema, max: 4 });
     handles.push(replica);
     const title = 'PostgreSQL 15 (local streaming replica): primary-key select';
     return await readsOn(title, primary.db as Db, { name: 'replica', db: replica.db });
   } finally {
     for (const handle of handles) await handle.close();
+  }
+}
+
+const NODE_POSTGRES_TITLE = 'PostgreSQL 15 over node-postgres (local streaming replica): primary-key select';
+
+/** The same comparison with every database a user's own `drizzle(new pg.Pool(...))`: raw is Drizzle over pg. */
+async function nodePostgresReads(cluster: PgCluster): Promise<ReadResult> {
+  const pools = [cluster.primary.url, replicaUrl(cluster)].map(
+    (url) => new pg.Pool({ connectionString: url, max: 4 }),
+  );
+  try {
+    const [primary, replica] = pools.map((pool) => drizzle({ client: pool, schema }) as unknown as Db);
+    const load = loadavg().map((l) => l.toFixed(1));
+    const result = await readsOn(NODE_POSTGRES_TITLE, primary as Db, { name: 'replica', db: replica as Db });
+    const note = [
+      `Measured ${machine()}, pg ${pgVersion()}, in a run of its own (\`npx tsx bench/router.ts node-postgres\`);`,
+      `the machine was shared with other jobs at the time (load average ${load.join(' ')} at the start), so the`,
+      'absolute times are noisy; the contenders take turns query by query, so the paired ratio is what to read.',
+      '',
+    ].join('\n');
+    return { md: result.md.replace('\n\n', `\n\n${note}\n`), ratio: result.ratio };
+  } finally {
+    await Promise.all(pools.map((pool) => pool.end()));
+  }
+}
+
+function pgVersion(): string {
+  const manifest = join(import.meta.dirname, '..', 'node_modules', 'pg', 'package.json');
+  return existsSync(manifest)
+    ? (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version
+    : '?';
+}
+
+const NODE_POSTGRES_RATIO = 'routed read over node-postgres / raw node-postgres Drizzle (PostgreSQL)';
+
+/** `node-postgres` alone: its section and ratio replace the previous ones in the router results. */
+async function onlyNodePostgres(): Promise<void> {
+  const cluster = await readCluster();
+  if (cluster === undefined) throw new Error('PostgreSQL server binaries not found');
+  let result: ReadResult;
+  try {
+    result = await nodePostgresReads(cluster);
+  } finally {
     await cluster.stop();
   }
+  const dir = join(import.meta.dirname, 'results');
+  const previous = JSON.parse(readFileSync(join(dir, 'router.json'), 'utf8')) as {
+    machine: string;
+    ratios: Ratio[];
+  };
+  const ratios = [
+    ...previous.ratios.filter((r) => r.label !== NODE_POSTGRES_RATIO),
+    nodePostgresRatio(result.ratio),
+  ];
+  const md = readFileSync(join(dir, 'router.md'), 'utf8');
+  const heading = `### ${NODE_POSTGRES_TITLE}`;
+  const at = md.indexOf(heading);
+  const next = '### Router overhead per read';
+  const updated =
+    at >= 0
+      ? md.slice(0, at) + result.md + md.slice(md.indexOf('\n### ', at + heading.length) + 1)
+      : md.replace(next, `${result.md}\n${next}`);
+  writeResults('router', updated, ratios);
+  // The rest of the section keeps the machine and date it was measured on (this run's are in its own note).
+  const json = join(dir, 'router.json');
+  const written = JSON.parse(readFileSync(json, 'utf8')) as { machine: string };
+  writeFileSync(json, `${JSON.stringify({ ...written, machine: previous.machine }, null, 2)}\n`);
+}
+
+function nodePostgresRatio(value: number): Ratio {
+  return { label: NODE_POSTGRES_RATIO, value, goal: 1.05, better: 'lower' };
 }
 
 /** Nanoseconds per call of `fn`, median over runs of a million calls. */
@@ -241,7 +329,15 @@ async function overheadPerRead(): Promise<string> {
 
 async function main(): Promise<void> {
   const pglite = await pgliteReads();
-  const postgres = await postgresReads();
+  const cluster = await readCluster();
+  let postgres: ReadResult | undefined;
+  let nodePostgres: ReadResult | undefined;
+  try {
+    postgres = cluster && (await postgresReads(cluster));
+    nodePostgres = cluster && (await nodePostgresReads(cluster));
+  } finally {
+    await cluster?.stop();
+  }
   const pg = await PGlite.create();
   const mirrors = ['a', 'b', 'c'].map((name) => createMirrorReplica(pg, { name }));
   const router = createDbRouter({
@@ -265,6 +361,7 @@ async function main(): Promise<void> {
       goal: 1.05,
       better: 'lower',
     });
+  if (nodePostgres) ratios.push(nodePostgresRatio(nodePostgres.ratio));
   const md = [
     '## Router',
     '',
@@ -278,10 +375,11 @@ async function main(): Promise<void> {
     '',
     pglite.md,
     postgres?.md ?? '_PostgreSQL server binaries not found: real-server figures skipped._\n',
+    nodePostgres?.md ?? '',
     overheadTable,
     decisionTable,
   ].join('\n');
   writeResults('router', md, ratios);
 }
 
-await main();
+await (process.argv.includes('node-postgres') ? onlyNodePostgres() : main());

@@ -3,12 +3,16 @@
 # python3 scripts/api-reference.py (reads packages/*/package.json exports and the sources they name).
 import re,os,json
 pk=os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'packages')
+def module_path(d,spec):
+    # A re-export from another workspace package (`@multidb/config`) resolves to that package's entry point.
+    if spec.startswith('@multidb/'): return os.path.join(pk,spec.split('/')[1],'src','index.ts')
+    return os.path.normpath(os.path.join(d,spec.replace('.js','.ts')))
 def parse_exports(f):
     s=open(f).read()
     out=[]  # (name, sourcefile, kind)
     d=os.path.dirname(f)
     for m in re.finditer(r'export\s+(type\s+)?\{([^}]*)\}\s*from\s*\'([^\']+)\'',s):
-        alltype=bool(m.group(1)); src=os.path.normpath(os.path.join(d,m.group(3).replace('.js','.ts')))
+        alltype=bool(m.group(1)); src=module_path(d,m.group(3))
         for n in m.group(2).split(','):
             n=n.strip()
             if not n: continue
@@ -23,11 +27,11 @@ def resolve(name,src,depth=0):
     if not os.path.exists(src) or depth>4: return None
     s=open(src).read()
     m=re.search(r'((?:/\*\*(?:(?!\*/).)*?\*/\s*)?)export\s+(?:declare\s+)?(?:abstract\s+)?(?:async\s+)?(function|const|class|interface|type|enum)\s+'+re.escape(name)+r'\b',s,re.S)
-    if m: return m.group(1),m.group(2),s[m.end():m.end()+1500]
+    if m: return m.group(1),m.group(2),s[m.end():m.end()+3000]
     # re-exported further
     for mm in re.finditer(r'export\s+(?:type\s+)?\{([^}]*)\}\s*from\s*\'([^\']+)\'',s):
         names=[x.strip().split(' as ')[0].replace('type ','').strip() for x in mm.group(1).split(',')]
-        if name in names: return resolve(name,os.path.normpath(os.path.join(os.path.dirname(src),mm.group(2).replace('.js','.ts'))),depth+1)
+        if name in names: return resolve(name,module_path(os.path.dirname(src),mm.group(2)),depth+1)
     return None
 def first_sentence(doc):
     t=re.sub(r'^/\*\*|\*/$','',doc.strip()).strip()

@@ -5,6 +5,7 @@ export {
   bearerToken,
   MIN_BEARER_TOKEN_LENGTH,
 } from './bearer-auth.js';
+export { type Clock, settleClock, systemClock } from './clock.js';
 export { connect } from './connect.js';
 export { causeChain, findCause, ownErrorCode } from './errors/cause-chain.js';
 export {
@@ -37,6 +38,7 @@ export {
   loadConfig,
 } from './load-config.js';
 export type { DriverPackage } from './load-driver.js';
+export { type LogContext, type Logger, redactingLogger, silentLogger } from './logger.js';
 export { type ParsedUrl, parseDatabaseUrl, type UrlError } from './parse-url.js';
 export { redactSecrets, redactText, redactUrl, redactUrls } from './redact.js';
 export { quoteIdentifier, quoteLiteral, quoteQualified } from './sql-quote.js';

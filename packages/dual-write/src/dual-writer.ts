@@ -1,4 +1,12 @@
-import { type AnyPgDatabase, MultiDbError } from '@multidb/config';
+import {
+  type AnyPgDatabase,
+  type Clock,
+  type Logger,
+  MultiDbError,
+  redactingLogger,
+  settleClock,
+  silentLogger,
+} from '@multidb/config';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { defaultApplyTimeoutMs, withApplyDeadline } from './apply/apply-deadline.js';
 import { jsonRowsTarget } from './apply/json-rows-target.js';
@@ -6,7 +14,7 @@ import { skipReplicatedTables } from './apply/replicated-tables.js';
 import { CommitOrder } from './capture/commit-order.js';
 import { wrapDatabase } from './capture/wrap-database.js';
 import { durableContext, memoryContext } from './capture/writer-contexts.js';
-import { type DualWriteLogger, redactingLogger, silentLogger } from './logger.js';
+import { type SettledWriterOptions, settleWriterOptions } from './options/settle-options.js';
 import { OutboxDrainer, type OutboxDrainerOptions } from './outbox/outbox-drainer.js';
 import { OutboxGauge } from './outbox/outbox-gauge.js';
 import { outboxNames } from './outbox/outbox-schema.js';
@@ -17,7 +25,8 @@ import { type DualWriteMetrics, MetricCounters } from './queue/metrics.js';
 import { type LedgerSummary, OverflowLedger } from './queue/overflow-ledger.js';
 import { PrimaryReread } from './queue/primary-reread.js';
 import { type RepairReport, repairFromPrimary } from './queue/repair.js';
-import { RetryPolicy, realTiming, type Timing } from './queue/retry-policy.js';
+import { RetryBook } from './retry/retry-book.js';
+import { RetryPolicy } from './retry/retry-policy.js';
 import { TableRegistry } from './table-registry.js';
 
 export interface DualWriterOptions {
@@ -39,6 +48,8 @@ export interface DualWriterOptions {
   readonly lingerMs?: number;
   /** Delays between the tries of rejected rows before they are dead-lettered. Default [100, 500, 2000]. */
   readonly retryDelaysMs?: readonly number[];
+  /** Share (0 to 1) by which each retry delay is shortened at random, against retries in lockstep. Default 0. */
+  readonly retryJitter?: number;
   /**
    * `statement_timeout`/`lock_timeout` set in every backup transaction (costs a round trip per batch). Default:
    * none here; prefer setting them on the backup connection (e.g. postgres.js `connection: { statement_timeout }`).
@@ -71,9 +82,9 @@ export interface DualWriterOptions {
    * every process with a writer, draining or not). Default 1000 ms; 0 stops the refresh.
    */
   readonly depthRefreshMs?: number;
-  readonly logger?: DualWriteLogger;
-  readonly clock?: () => number;
-  readonly sleep?: (ms: number) => Promise<void>;
+  readonly logger?: Logger;
+  /** Time and timers (tests pass a fake one); what is left out comes from `systemClock`. */
+  readonly clock?: Partial<Clock>;
 }
 
 /** The backup side of one or more wrapped databases: queue (or outbox drainer), metrics, repair. */
@@ -96,15 +107,14 @@ export interface DualWriter {
   readonly drainer: OutboxDrainer | undefined;
 }
 
-const DEFAULT_LINGER_MS = 5;
-
+/**
+ * Builds the backup side of one or more wrapped databases. Every option is settled (validated) first: bad input is
+ * refused as `InvalidOptions` before anything is opened.
+ */
 export function createDualWriter(options: DualWriterOptions): DualWriter {
-  const mode = options.mode ?? 'memory';
-  if (mode !== 'memory' && mode !== 'durable') {
-    throw new MultiDbError('InvalidConfig', `mode must be 'memory' or 'durable', got ${String(mode)}`);
-  }
+  const settled = settleWriterOptions(options);
   const logger = redactingLogger(options.logger ?? silentLogger);
-  const timing: Timing = { now: options.clock ?? realTiming.now, sleep: options.sleep ?? realTiming.sleep };
+  const clock = settleClock(options.clock);
   const names = outboxNames(options.outboxSchema);
   const registry = new TableRegistry({
     schema: options.schema,
@@ -112,41 +122,48 @@ export function createDualWriter(options: DualWriterOptions): DualWriter {
     casingFrom: options.primary,
   });
   const shared = { registry, outbox: names, logger };
-  return mode === 'durable' ? durableWriter(options, shared, timing) : memoryWriter(options, shared, timing);
+  return settled.mode === 'durable'
+    ? durableWriter(options, settled, shared, clock)
+    : memoryWriter(options, settled, shared, clock);
 }
 
 type Shared = Parameters<typeof memoryContext>[0] & { registry: TableRegistry };
 
-function memoryWriter(options: DualWriterOptions, shared: Shared, timing: Timing): DualWriter {
+function memoryWriter(
+  options: DualWriterOptions,
+  settled: SettledWriterOptions,
+  shared: Shared,
+  clock: Clock,
+): DualWriter {
   const metrics = new MetricCounters();
-  const ledger = new OverflowLedger(options.maxOverflowKeys ?? 100_000);
+  const ledger = new OverflowLedger(settled.maxOverflowKeys);
   const deadLetters = new DeadLetterStore({
-    max: options.maxDeadLetters ?? 1000,
+    max: settled.maxDeadLetters,
     table:
-      options.deadLetterTable && options.primary ? { db: options.primary, names: shared.outbox } : undefined,
+      settled.deadLetterTable && options.primary ? { db: options.primary, names: shared.outbox } : undefined,
     logger: shared.logger,
-    now: timing.now,
+    now: clock.now,
     onEvict: (letter) => ledger.record(letter.changes),
   });
-  const order = new CommitOrder({ now: timing.now, maxWaitMs: options.maxOrderWaitMs ?? 30_000 });
+  const order = new CommitOrder({ now: clock.now, maxWaitMs: options.maxOrderWaitMs ?? 30_000 });
   const rereads =
     options.primary === undefined
       ? undefined
-      : new PrimaryReread({ primary: options.primary, order, ledger, logger: shared.logger, timing });
+      : new PrimaryReread({ primary: options.primary, order, ledger, logger: shared.logger, clock });
   const queue = new BackupQueue({
     target: withApplyDeadline(
       skipReplicatedTables(
-        jsonRowsTarget(options.backup, { statementTimeoutMs: options.statementTimeoutMs }),
+        jsonRowsTarget(options.backup, { statementTimeoutMs: settled.statementTimeoutMs }),
         options.backup,
-        { logger: shared.logger, now: timing.now },
+        { logger: shared.logger, now: clock.now },
       ),
-      options.applyTimeoutMs ?? defaultApplyTimeoutMs(options.statementTimeoutMs),
+      settled.applyTimeoutMs ?? defaultApplyTimeoutMs(settled.statementTimeoutMs),
     ),
-    maxDepth: options.maxDepth ?? 10_000,
-    batchSize: options.batchSize ?? 500,
-    lingerMs: options.lingerMs ?? DEFAULT_LINGER_MS,
-    retry: new RetryPolicy(options.retryDelaysMs),
-    timing,
+    maxDepth: settled.maxDepth,
+    batchSize: settled.batchSize,
+    lingerMs: settled.lingerMs,
+    retries: new RetryBook(new RetryPolicy(settled.retryDelaysMs, settled.retryJitter)),
+    clock,
     logger: shared.logger,
     ledger,
     deadLetters,
@@ -165,8 +182,8 @@ function memoryWriter(options: DualWriterOptions, shared: Shared, timing: Timing
   // Re-reads in progress hold rows captured before the call, and an apply may hand rows over to be re-read
   // again (ambiguous ones): wait until both the re-reads and the queue are settled, within one deadline.
   const flush = async (timeoutMs?: number): Promise<boolean> => {
-    const deadline = timeoutMs === undefined ? undefined : timing.now() + timeoutMs;
-    const left = () => (deadline === undefined ? undefined : Math.max(0, deadline - timing.now()));
+    const deadline = timeoutMs === undefined ? undefined : clock.now() + timeoutMs;
+    const left = () => (deadline === undefined ? undefined : Math.max(0, deadline - clock.now()));
     for (;;) {
       if (rereads !== undefined && !(await rereads.settled(left()))) return false;
       if (!(await queue.flush(left()))) return false;
@@ -202,7 +219,12 @@ function memoryWriter(options: DualWriterOptions, shared: Shared, timing: Timing
   };
 }
 
-function durableWriter(options: DualWriterOptions, shared: Shared, timing: Timing): DualWriter {
+function durableWriter(
+  options: DualWriterOptions,
+  settled: SettledWriterOptions,
+  shared: Shared,
+  clock: Clock,
+): DualWriter {
   if (options.primary === undefined) {
     throw new MultiDbError(
       'InvalidConfig',
@@ -211,22 +233,22 @@ function durableWriter(options: DualWriterOptions, shared: Shared, timing: Timin
   }
   const drainerOptions = typeof options.drainer === 'object' ? options.drainer : {};
   const drainer =
-    options.drainer === false
+    settled.drainer === false
       ? undefined
       : new OutboxDrainer({
           primary: options.primary,
           backup: options.backup,
           tables: shared.registry,
           outboxSchema: options.outboxSchema,
-          batchSize: options.batchSize,
-          lingerMs: options.lingerMs,
-          retryDelaysMs: options.retryDelaysMs,
-          statementTimeoutMs: options.statementTimeoutMs,
-          applyTimeoutMs: options.applyTimeoutMs,
-          depthRefreshMs: options.depthRefreshMs,
+          batchSize: settled.batchSize,
+          lingerMs: settled.lingerMs,
+          retryDelaysMs: settled.retryDelaysMs,
+          retryJitter: settled.retryJitter,
+          statementTimeoutMs: settled.statementTimeoutMs,
+          applyTimeoutMs: settled.applyTimeoutMs,
+          depthRefreshMs: settled.depthRefreshMs,
           logger: options.logger,
-          clock: timing.now,
-          sleep: timing.sleep,
+          clock,
           ...drainerOptions,
         });
   drainer?.start();
@@ -234,9 +256,9 @@ function durableWriter(options: DualWriterOptions, shared: Shared, timing: Timin
   const gauge = drainer
     ? undefined
     : new OutboxGauge(new OutboxStore(options.primary, outboxNames(options.outboxSchema)), {
-        refreshMs: options.depthRefreshMs,
+        refreshMs: settled.depthRefreshMs,
         logger: shared.logger,
-        now: timing.now,
+        now: clock.now,
       });
   gauge?.start();
   const context = durableContext(shared, () => drainer?.nudge());

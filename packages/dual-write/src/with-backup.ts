@@ -1,5 +1,6 @@
 import { type AnyPgDatabase, loadConfig, MultiDbError, type Topology } from '@multidb/config';
 import { createDualWriter, type DualWriter, type DualWriterOptions } from './dual-writer.js';
+import { settleWriterOptions } from './options/settle-options.js';
 
 export type WithBackupOptions = (
   | (Omit<DualWriterOptions, 'primary' | 'backup'> & {
@@ -27,6 +28,7 @@ const writers = new WeakMap<object, DualWriter>();
  * insert/update/delete also reaches the backup, built from the primary's `returning` rows.
  */
 export function withBackup<TDb extends AnyPgDatabase>(db: TDb, options: WithBackupOptions): TDb {
+  if (options.writer === undefined) settleWriterOptions(options); // refused even when disabled
   if (!backupEnabled(options)) return db;
   const writer =
     options.writer ??

@@ -4,8 +4,9 @@ import { coalescedPlan, exactPlan, parentsFirst } from '../src/apply/apply-plan.
 import type { BackupTarget, Change, ChangeUnit, Step } from '../src/apply/change.js';
 import { isTransientError } from '../src/apply/error-kind.js';
 import { applyIsolating } from '../src/apply/isolating-apply.js';
-import { RetryPolicy } from '../src/queue/retry-policy.js';
 import { selectRunnable } from '../src/queue/unit-scheduler.js';
+import { RetryBook } from '../src/retry/retry-book.js';
+import { RetryPolicy } from '../src/retry/retry-policy.js';
 import type { TableMeta } from '../src/table-meta.js';
 import { TableRegistry } from '../src/table-registry.js';
 import { accounts, counters, orderLines, orders } from './support/schema.js';
@@ -233,6 +234,26 @@ describe('error classification and retry policy', () => {
     const policy = new RetryPolicy();
     expect([1, 2, 3, 4].map((n) => policy.retryDelay(n))).toEqual([100, 500, 2000, undefined]);
     expect([1, 2, 3, 9].map((n) => policy.outageDelay(n))).toEqual([100, 500, 2000, 2000]);
-    expect(() => new RetryPolicy([-1])).toThrow(MultiDbError);
+  });
+
+  it('one retry settlement for the queue and the drainer: retry until the delays run out, then give up', () => {
+    const book = new RetryBook([100, 500]);
+    expect(book.reject(7, new Error('a'), 1000)).toEqual({ attempts: 1, delay: 100 });
+    expect(book.get(7)).toMatchObject({ attempts: 1, notBefore: 1100 });
+    expect(book.nextDue(1050)).toBe(50);
+    expect(book.reject(7, new Error('b'), 1100)).toEqual({ attempts: 2, delay: 500 });
+    expect(book.reject(7, new Error('c'), 1600)).toEqual({ attempts: 3, delay: undefined });
+    expect(book.get(7)).toBeUndefined();
+    expect([book.outage(), book.outage(), book.outage()]).toEqual([100, 500, 500]);
+    expect(book.outages).toBe(3);
+    book.reachable();
+    expect(book.outage()).toBe(100);
+  });
+
+  it('jitter shortens each delay by up to its share, at random (injected)', () => {
+    const draws = [0, 0.5, 1];
+    const policy = new RetryPolicy([1000, 2000], 0.2, () => draws.shift() ?? 0);
+    expect([policy.retryDelay(1), policy.retryDelay(2), policy.outageDelay(5)]).toEqual([1000, 1800, 1600]);
+    expect(policy.retryDelay(3)).toBeUndefined();
   });
 });

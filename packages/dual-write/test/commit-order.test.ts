@@ -1,15 +1,15 @@
+import { redactingLogger, silentLogger, systemClock } from '@multidb/config';
 import { describe, expect, it } from 'vitest';
 import type { BackupTarget, Change, Step } from '../src/apply/change.js';
 import { CommitOrder } from '../src/capture/commit-order.js';
 import { TransactionScope } from '../src/capture/transaction-scope.js';
 import { memoryContext } from '../src/capture/writer-contexts.js';
-import { redactingLogger, silentLogger } from '../src/logger.js';
 import { outboxNames } from '../src/outbox/outbox-schema.js';
 import { BackupQueue } from '../src/queue/backup-queue.js';
 import { DeadLetterStore } from '../src/queue/dead-letters.js';
 import { MetricCounters } from '../src/queue/metrics.js';
 import { OverflowLedger } from '../src/queue/overflow-ledger.js';
-import { RetryPolicy, realTiming } from '../src/queue/retry-policy.js';
+import { RetryBook } from '../src/retry/retry-book.js';
 import type { TableMeta } from '../src/table-meta.js';
 import { TableRegistry } from '../src/table-registry.js';
 import { counters, schema } from './support/schema.js';
@@ -33,7 +33,7 @@ function setup(maxWaitMs = 60_000) {
   const logger = redactingLogger(silentLogger);
   const ledger = new OverflowLedger(1000);
   let now = 0;
-  const timing = { now: () => now, sleep: realTiming.sleep };
+  const timing = { now: () => now, sleep: systemClock.sleep };
   const order = new CommitOrder({ now: timing.now, maxWaitMs });
   const late: Change<string>[][] = [];
   const attempts: number[] = [];
@@ -42,8 +42,8 @@ function setup(maxWaitMs = 60_000) {
     maxDepth: 1000,
     batchSize: 500,
     lingerMs: 0,
-    retry: new RetryPolicy([10]),
-    timing,
+    retries: new RetryBook([10]),
+    clock: timing,
     logger,
     ledger,
     deadLetters: new DeadLetterStore({ max: 10, logger, now: timing.now, onEvict: () => {} }),

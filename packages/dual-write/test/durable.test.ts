@@ -175,7 +175,7 @@ describe('durable mode: drainers', () => {
 
   it('dead-letters rows the backup keeps rejecting and keeps draining the others', async () => {
     const time = fakeTime();
-    const d = drainer({ clock: time.clock, sleep: time.sleep });
+    const d = drainer({ clock: time.clock });
     await backupPg.exec(`alter table counters add constraint backup_only check (n < 1000)`);
     try {
       await db.insert(counters).values({ name: 'bad', n: 5000 });

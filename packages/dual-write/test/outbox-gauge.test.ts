@@ -1,5 +1,5 @@
+import { redactingLogger } from '@multidb/config';
 import { describe, expect, it } from 'vitest';
-import { redactingLogger } from '../src/logger.js';
 import { OutboxGauge } from '../src/outbox/outbox-gauge.js';
 import type { OutboxStatus, OutboxStore } from '../src/outbox/outbox-store.js';
 

@@ -181,7 +181,7 @@ describe('retries and dead letters', () => {
     const time = fakeTime(async (_ms, sleeps) => {
       if (sleeps.length === 2) await backupPg.exec('alter table counters_away rename to counters');
     });
-    const { db, writer: w } = writer({ clock: time.clock, sleep: time.sleep });
+    const { db, writer: w } = writer({ clock: time.clock });
     await backupPg.exec('alter table counters rename to counters_away');
     await db.insert(counters).values({ name: 'late' });
     expect(await w.flush()).toBe(true);
@@ -197,7 +197,7 @@ describe('retries and dead letters', () => {
       warn: (m: string, c?: object) => logged.push(m + JSON.stringify(c)),
       error: (m: string, c?: object) => logged.push(m + JSON.stringify(c)),
     };
-    const { db, writer: w } = writer({ clock: time.clock, sleep: time.sleep, deadLetterTable: true, logger });
+    const { db, writer: w } = writer({ clock: time.clock, deadLetterTable: true, logger });
     await backupPg.exec(
       `alter table counters add constraint backup_only check (note is null or note not like 'postgres%')`,
     );
@@ -243,7 +243,7 @@ describe('retries and dead letters', () => {
       }
       if (sleeps.length === 2) await backupPg.exec('alter table counters drop constraint backup_only');
     });
-    const { db, writer: w } = writer({ clock: time.clock, sleep: time.sleep });
+    const { db, writer: w } = writer({ clock: time.clock });
     await backupPg.exec(
       `alter table counters add constraint backup_only check (note is distinct from 'poison')`,
     );

@@ -1,3 +1,5 @@
+/** The clock and logger interfaces live in `@multidb/config` (shared with dual-write). */
+export type { Clock, Logger } from '@multidb/config';
 export type { InScope } from './consistency/consistency-scope.js';
 export {
   type DecodedToken,
@@ -44,7 +46,6 @@ export {
   routerOptionsFromTopology,
 } from './router/lazy-db-router.js';
 export type {
-  Clock,
   DbRouterOptions,
   HealthOptions,
   LagOptions,

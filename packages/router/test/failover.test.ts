@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
-import { createDbRouter, type DbRouter, type HealthOptions } from '../src/index.js';
+import { createDbRouter, type DbRouter, type HealthOptions, type Logger } from '../src/index.js';
 import { type InMemoryCluster, servedBy, startInMemoryCluster } from './support/in-memory-cluster.js';
 import { type TestSchema, users } from './support/test-schema.js';
 
@@ -15,8 +15,13 @@ afterEach(async () => {
   await Promise.all(routers.splice(0).map((r) => r.close()));
 });
 
-async function makeRouter(names: string[], health: HealthOptions = {}): Promise<DbRouter<TestSchema>> {
+async function makeRouter(
+  names: string[],
+  health: HealthOptions = {},
+  logger?: Logger,
+): Promise<DbRouter<TestSchema>> {
   const router = createDbRouter<TestSchema>({
+    logger,
     primary: cluster.primary,
     replicas: names.map((name) => cluster.spec(name)),
     health: { background: false, failuresToDown: 2, successesToUp: 2, ...health },
@@ -62,6 +67,42 @@ describe('failover', () => {
     expect(new Set(await Promise.all(Array.from({ length: 4 }, () => servedBy(read))))).toEqual(
       new Set(['a', 'b']),
     );
+  });
+
+  test('node down and up again are logged through the logger, with the node name, once each', async () => {
+    const lines: { level: string; message: string; context?: Readonly<Record<string, unknown>> }[] = [];
+    const log = (level: string) => (message: string, context?: Readonly<Record<string, unknown>>) =>
+      lines.push({ level, message, context });
+    const router = await makeRouter(
+      ['a', 'b'],
+      {},
+      { info: log('info'), warn: log('warn'), error: log('error') },
+    );
+    lines.length = 0;
+    cluster.replica('a').stop();
+    await router.checkHealth();
+    await router.checkHealth();
+    await router.checkHealth();
+    expect(lines.filter((l) => l.message.includes('down'))).toEqual([
+      {
+        level: 'warn',
+        message: 'node a is down',
+        context: expect.objectContaining({
+          node: 'a',
+          role: 'replica',
+          detectedBy: 'probe',
+          error: expect.any(String),
+        }),
+      },
+    ]);
+    cluster.replica('a').start();
+    await router.checkHealth();
+    await router.checkHealth();
+    await router.checkHealth();
+    expect(lines.filter((l) => l.message.includes('up again'))).toEqual([
+      { level: 'info', message: 'node a is up again', context: expect.objectContaining({ node: 'a' }) },
+    ]);
+    expect(lines.every((l) => l.context?.node === 'a')).toBe(true);
   });
 
   test('hysteresis: one failed probe does not take a node out of rotation', async () => {

@@ -70,6 +70,18 @@ describe('no credentials in health, metrics or errors', () => {
         message: expect.stringMatching(/weight[\s\S]*intents|intents[\s\S]*weight/),
       }),
     );
+    expect(() =>
+      createDbRouter({
+        primary: 'pglite:memory',
+        logger: { warn() {} } as never,
+        clock: (() => 0) as never,
+      }),
+    ).toThrowError(
+      expect.objectContaining({
+        code: 'InvalidRouterConfig',
+        message: expect.stringMatching(/logger must be a logger[\s\S]*clock must be an object/),
+      }),
+    );
     try {
       createDbRouter({ primary: 'pglite:memory', replicas: [{ name: 'x y', db: replicaUrl }] });
     } catch (error) {

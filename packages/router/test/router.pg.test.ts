@@ -6,11 +6,14 @@ import { executeRows } from '@multidb/config';
 import type { PgCluster, PgNode } from '@multidb/testing';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
-import { createDbRouter, type NodeHealthStatus } from '../src/index.js';
+import { createDbRouter, type Logger, type NodeHealthStatus } from '../src/index.js';
 import {
+  type DriverNodes,
+  NODE_DRIVERS,
   type NotesCluster,
   type NotesRouter,
   notes,
+  notesRouterNodes,
   notesRouterOptions,
   servedBy as servedOn,
   startNotesCluster,
@@ -28,6 +31,7 @@ const NAMES = ['r0', 'r1'];
 let at: NotesCluster;
 let cluster: PgCluster;
 let admin: DbHandle;
+/** The router of the block that is running. */
 let router: NotesRouter;
 let r0: PgNode;
 let r1: PgNode;
@@ -36,12 +40,9 @@ beforeAll(async () => {
   at = await startNotesCluster({ replicas: 2, password: PASSWORD }, NAMES);
   ({ cluster, admin } = at);
   [r0, r1] = at.replicas as [PgNode, PgNode];
-  router = createDbRouter(notesRouterOptions(at, NAMES));
-  await router.checkHealth();
 });
 
 afterAll(async () => {
-  await router?.close();
   await at?.stop();
 });
 
@@ -50,7 +51,34 @@ const status = (name: string) =>
 const servedBy = (token?: string) => servedOn(router, at, token);
 const writeNote = (body: string) => router.getClient('write').insert(notes).values({ body });
 
-describe('real PostgreSQL', () => {
+interface LogLine {
+  readonly level: string;
+  readonly message: string;
+  readonly context?: Readonly<Record<string, unknown>>;
+}
+function collect(lines: LogLine[]): Logger {
+  const at = (level: string) => (message: string, context?: Readonly<Record<string, unknown>>) =>
+    lines.push({ level, message, context });
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+// Failover and read-your-writes run once per driver of the nodes: URLs the router opens (postgres.js), and a
+// user's own `drizzle(new pg.Pool(...))` databases (node-postgres). The rest is driver-independent routing.
+describe.each(NODE_DRIVERS)('real PostgreSQL, %s nodes', (driver) => {
+  let nodes: DriverNodes;
+  const logged: LogLine[] = [];
+
+  beforeAll(async () => {
+    nodes = notesRouterNodes(at, NAMES, driver);
+    router = createDbRouter({ ...nodes.options, logger: collect(logged) });
+    await router.checkHealth();
+  });
+
+  afterAll(async () => {
+    await router?.close();
+    await nodes?.close();
+  });
+
   test('a replica stopped during a read load: 0 failed reads, out of rotation, back after restart', async () => {
     let running = true;
     let failures = 0;
@@ -66,28 +94,115 @@ describe('real PostgreSQL', () => {
       }
     };
     const workers = Array.from({ length: 4 }, worker);
-    await vi.waitFor(() => expect(reads).toBeGreaterThan(50));
-    await r0.stop();
-    await vi.waitFor(() => expect(status('r0')).toMatchObject({ healthy: false, inRotation: false }), {
-      timeout: 10_000,
-    });
-    const readsOnR0 = router.getMetrics().routed.read.r0 ?? 0;
-    const readsBefore = reads;
-    await vi.waitFor(() => expect(reads).toBeGreaterThan(readsBefore + 100));
-    expect(router.getMetrics().routed.read.r0).toBe(readsOnR0);
+    // A failure below must not leave the load running or r0 stopped for the tests after it.
+    const stopLoad = async () => {
+      running = false;
+      await Promise.all(workers);
+    };
+    try {
+      await vi.waitFor(() => expect(reads).toBeGreaterThan(50), { timeout: 10_000 });
+      await r0.stop();
+      await vi.waitFor(() => expect(status('r0')).toMatchObject({ healthy: false, inRotation: false }), {
+        timeout: 10_000,
+      });
+      const readsOnR0 = router.getMetrics().routed.read.r0 ?? 0;
+      const readsBefore = reads;
+      await vi.waitFor(() => expect(reads).toBeGreaterThan(readsBefore + 100), { timeout: 10_000 });
+      expect(router.getMetrics().routed.read.r0).toBe(readsOnR0);
 
-    await r0.start();
-    await vi.waitFor(() => expect(status('r0')).toMatchObject({ healthy: true, inRotation: true }), {
-      timeout: 20_000,
-    });
-    await vi.waitFor(() => expect(router.getMetrics().routed.read.r0).toBeGreaterThan(readsOnR0 + 10), {
-      timeout: 10_000,
-    });
-    running = false;
-    await Promise.all(workers);
+      await r0.start();
+      await vi.waitFor(() => expect(status('r0')).toMatchObject({ healthy: true, inRotation: true }), {
+        timeout: 20_000,
+      });
+      await vi.waitFor(() => expect(router.getMetrics().routed.read.r0).toBeGreaterThan(readsOnR0 + 10), {
+        timeout: 10_000,
+      });
+    } finally {
+      await stopLoad();
+      if (!r0.running) await r0.start();
+    }
     expect(failures).toBe(0);
     // Connections cut by the shutdown can still report it after the restart: hysteresis absorbs most of that.
     expect(router.getMetrics().nodes.r0?.timesDown).toBeGreaterThanOrEqual(1);
+
+    // Both transitions went through the logger: node name, role, the URL without its password (URL nodes).
+    const down = logged.findIndex((l) => l.message === 'node r0 is down');
+    const up = logged.findIndex((l, i) => i > down && l.message === 'node r0 is up again');
+    expect(down).toBeGreaterThanOrEqual(0);
+    expect(up).toBeGreaterThan(down);
+    expect(logged[down]).toMatchObject({ level: 'warn', context: { node: 'r0', role: 'replica' } });
+    expect(logged[up]).toMatchObject({ level: 'info', context: { node: 'r0', role: 'replica' } });
+    if (driver === 'postgres.js') {
+      expect(logged[down]?.context?.url).toBe(`postgres://postgres:***@127.0.0.1:${r0.port}/postgres`);
+      expect(logged[up]?.context?.url).toBe(logged[down]?.context?.url);
+    }
+    expect(JSON.stringify(logged)).not.toContain(PASSWORD);
+  });
+
+  test('the primary stopped: writes refused as PrimaryUnavailable, reads stay on the replicas, writable after restart', async () => {
+    await cluster.waitForReplication();
+    await cluster.primary.stop();
+    try {
+      await expect(writeNote('while the primary is down')).rejects.toMatchObject({
+        code: 'PrimaryUnavailable',
+      });
+      await vi.waitFor(() => expect(router.getHealthStatus().writable).toBe(false), { timeout: 10_000 });
+      await expect(writeNote('still down')).rejects.toMatchObject({ code: 'PrimaryUnavailable' });
+      const served = await Promise.all(Array.from({ length: 6 }, () => servedBy()));
+      expect(served.filter((n) => n !== 'r0' && n !== 'r1')).toEqual([]);
+    } finally {
+      await cluster.primary.start();
+    }
+    await vi.waitFor(() => expect(router.getHealthStatus().writable).toBe(true), { timeout: 20_000 });
+    await vi.waitFor(() => writeNote('after the restart'), { timeout: 10_000 });
+    expect(logged.some((l) => l.message === 'node primary is down')).toBe(true);
+    expect(JSON.stringify(logged)).not.toContain(PASSWORD);
+  });
+
+  test('read-your-writes across two requests with paused replicas', async () => {
+    const body = `mine, ${driver}`; // each driver's block writes its own rows into the shared cluster
+    const mine = sql`select count(*)::int as n from ${notes} where body = ${body}`;
+    let tokenOfFirstRequest = '';
+    await cluster.waitForReplication();
+    await r0.pauseReplay();
+    await r1.pauseReplay();
+    try {
+      const token = await router.withConsistency(undefined, async () => {
+        await writeNote(body);
+        return router.consistencyToken();
+      });
+      await router.checkHealth();
+      const stale = await executeRows<{ n: number }>(router.getClient('read'), mine);
+      expect(stale).toEqual([{ n: 0 }]);
+      const next = await router.withConsistency(token, async () => ({
+        rows: await executeRows<{ n: number }>(router.getClient('read'), mine),
+        node: await servedBy(),
+      }));
+      expect(next).toEqual({ rows: [{ n: 1 }], node: 'primary' });
+      tokenOfFirstRequest = token;
+    } finally {
+      await r0.resumeReplay();
+      await r1.resumeReplay();
+    }
+    await cluster.waitForReplication();
+    await router.checkHealth();
+    const later = await router.withConsistency(tokenOfFirstRequest, async () => ({
+      rows: await executeRows<{ n: number }>(router.getClient('read'), mine),
+      node: await servedBy(),
+    }));
+    expect(later.rows).toEqual([{ n: 1 }]);
+    expect(['r0', 'r1']).toContain(later.node);
+  });
+});
+
+describe('real PostgreSQL, postgres.js nodes: lag, probes, close()', () => {
+  beforeAll(async () => {
+    router = createDbRouter(notesRouterOptions(at, NAMES));
+    await router.checkHealth();
+  });
+
+  afterAll(async () => {
+    await router?.close();
   });
 
   test('lag: a paused replica is skipped and returns after resume', async () => {
@@ -162,40 +277,6 @@ describe('real PostgreSQL', () => {
       },
       { timeout: 20_000 },
     );
-  });
-
-  test('read-your-writes across two requests with paused replicas', async () => {
-    const mine = sql`select count(*)::int as n from ${notes} where body = 'mine'`;
-    let tokenOfFirstRequest = '';
-    await cluster.waitForReplication();
-    await r0.pauseReplay();
-    await r1.pauseReplay();
-    try {
-      const token = await router.withConsistency(undefined, async () => {
-        await writeNote('mine');
-        return router.consistencyToken();
-      });
-      await router.checkHealth();
-      const stale = await executeRows<{ n: number }>(router.getClient('read'), mine);
-      expect(stale).toEqual([{ n: 0 }]);
-      const next = await router.withConsistency(token, async () => ({
-        rows: await executeRows<{ n: number }>(router.getClient('read'), mine),
-        node: await servedBy(),
-      }));
-      expect(next).toEqual({ rows: [{ n: 1 }], node: 'primary' });
-      tokenOfFirstRequest = token;
-    } finally {
-      await r0.resumeReplay();
-      await r1.resumeReplay();
-    }
-    await cluster.waitForReplication();
-    await router.checkHealth();
-    const later = await router.withConsistency(tokenOfFirstRequest, async () => ({
-      rows: await executeRows<{ n: number }>(router.getClient('read'), mine),
-      node: await servedBy(),
-    }));
-    expect(later.rows).toEqual([{ n: 1 }]);
-    expect(['r0', 'r1']).toContain(later.node);
   });
 
   test('no password in health or metrics', () => {

@@ -1,5 +1,4 @@
-import { type AnyPgDatabase, describeError, executeRows } from '@multidb/config';
-import type { DualWriteLogger } from '../logger.js';
+import { type AnyPgDatabase, describeError, executeRows, type Logger } from '@multidb/config';
 import type { BackupTarget, Step } from './change.js';
 
 const REPLICATED_SQL = `select n.nspname || '.' || c.relname as name
@@ -12,7 +11,7 @@ function delay(ms: number): Promise<void> {
 }
 
 export interface ReplicatedTablesOptions {
-  readonly logger: Required<DualWriteLogger>;
+  readonly logger: Required<Logger>;
   readonly now: () => number;
   /** How often the backup's subscriptions are read again, in ms. Default 60 000. */
   readonly refreshMs?: number;

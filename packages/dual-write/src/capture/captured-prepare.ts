@@ -106,8 +106,10 @@ export function capturedPrepare(
     query,
     undefined,
     // The capture's extra RETURNING (and durable mode's two CTEs) cost more to plan than to run: prepared where
-    // the driver allows (postgres.js, unless `prepare: false`), once per connection and statement text.
-    name ?? reusableStatementName(b.session, query.sql),
+    // the driver allows (postgres.js, unless `prepare: false`), once per connection and statement text. A name
+    // given by the caller gets a suffix: the statement is not the caller's text any more, and node-postgres refuses
+    // a name used for a different text on the same connection (e.g. the same `prepare('x')` on the raw database).
+    name === undefined ? reusableStatementName(b.session, query.sql) : `${name}_multidb_${context.mode}`,
     true,
     mapper as never,
     { type: kind, tables: extractUsedTable(meta.table) },

@@ -1,6 +1,5 @@
-import { describeError } from '@multidb/config';
+import { describeError, type Logger } from '@multidb/config';
 import type { Change } from '../apply/change.js';
-import type { DualWriteLogger } from '../logger.js';
 import type { OutboxNames } from '../outbox/outbox-schema.js';
 import type { BackupQueue } from '../queue/backup-queue.js';
 import type { TableRegistry } from '../table-registry.js';
@@ -11,7 +10,7 @@ import type { TransactionScope } from './transaction-scope.js';
 interface Shared {
   readonly registry: TableRegistry;
   readonly outbox: OutboxNames;
-  readonly logger: Required<DualWriteLogger>;
+  readonly logger: Required<Logger>;
 }
 
 interface Executable {

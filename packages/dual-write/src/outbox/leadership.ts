@@ -1,4 +1,4 @@
-import type { DualWriteLogger } from '../logger.js';
+import type { Logger } from '@multidb/config';
 import type { LeaderLock } from './leader-lock.js';
 import type { OutboxStore } from './outbox-store.js';
 
@@ -11,12 +11,12 @@ const CHECK_EVERY_MS = 1000;
 export class Leadership {
   readonly #lock: LeaderLock;
   readonly #store: OutboxStore;
-  readonly #logger: Required<DualWriteLogger>;
+  readonly #logger: Required<Logger>;
   readonly #now: () => number;
   #epoch: number | undefined;
   #checkedAt = Number.NEGATIVE_INFINITY;
 
-  constructor(lock: LeaderLock, store: OutboxStore, logger: Required<DualWriteLogger>, now: () => number) {
+  constructor(lock: LeaderLock, store: OutboxStore, logger: Required<Logger>, now: () => number) {
     this.#lock = lock;
     this.#store = store;
     this.#logger = logger;

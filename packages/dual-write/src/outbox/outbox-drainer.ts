@@ -1,13 +1,22 @@
-import { type AnyPgDatabase, describeError } from '@multidb/config';
+import {
+  type AnyPgDatabase,
+  type Clock,
+  describeError,
+  type Logger,
+  redactingLogger,
+  settleClock,
+  silentLogger,
+} from '@multidb/config';
 import { defaultApplyTimeoutMs, withApplyDeadline } from '../apply/apply-deadline.js';
 import { countChanges } from '../apply/change.js';
 import { isTransientError } from '../apply/error-kind.js';
 import { applyIsolating } from '../apply/isolating-apply.js';
 import { skipReplicatedTables } from '../apply/replicated-tables.js';
-import { type DualWriteLogger, redactingLogger, silentLogger } from '../logger.js';
+import { settleDrainerOptions } from '../options/settle-options.js';
 import { type DualWriteMetrics, MetricCounters } from '../queue/metrics.js';
-import { RetryPolicy, realTiming, type Timing } from '../queue/retry-policy.js';
 import { selectRunnable } from '../queue/unit-scheduler.js';
+import { RetryBook } from '../retry/retry-book.js';
+import { RetryPolicy } from '../retry/retry-policy.js';
 import { TableRegistry } from '../table-registry.js';
 import { withExactRows } from './exact-units.js';
 import { isFencedOut, jsonTarget } from './json-target.js';
@@ -17,7 +26,6 @@ import { OutboxGauge } from './outbox-gauge.js';
 import { outboxNames } from './outbox-schema.js';
 import { type OutboxStatus, OutboxStore } from './outbox-store.js';
 import { outboxUnits } from './outbox-units.js';
-import { RetryBook } from './retry-book.js';
 import { RoundSettlement } from './round-settlement.js';
 import { UnknownTableHolds } from './unknown-table-holds.js';
 
@@ -34,6 +42,8 @@ export interface OutboxDrainerOptions {
   /** After a nudge, how long to let more entries arrive before draining. Default 5 ms. */
   readonly lingerMs?: number;
   readonly retryDelaysMs?: readonly number[];
+  /** See `DualWriterOptions.retryJitter`. Default 0. */
+  readonly retryJitter?: number;
   readonly statementTimeoutMs?: number;
   /** Client-side bound of one backup batch (see `DualWriterOptions.applyTimeoutMs`). */
   readonly applyTimeoutMs?: number;
@@ -41,9 +51,9 @@ export interface OutboxDrainerOptions {
   readonly depthRefreshMs?: number;
   /** Default: `pg_try_advisory_lock` on a dedicated primary connection. */
   readonly lock?: LeaderLock;
-  readonly logger?: DualWriteLogger;
-  readonly clock?: () => number;
-  readonly sleep?: (ms: number) => Promise<void>;
+  readonly logger?: Logger;
+  /** Time and timers (tests pass a fake one); what is left out comes from `systemClock`. */
+  readonly clock?: Partial<Clock>;
 }
 
 export interface DrainRound {
@@ -82,9 +92,8 @@ export class OutboxDrainer {
   readonly #primary: AnyPgDatabase;
   readonly #registry: TableRegistry;
   readonly #leadership: Leadership;
-  readonly #retry: RetryPolicy;
-  readonly #timing: Timing;
-  readonly #logger: Required<DualWriteLogger>;
+  readonly #clock: Clock;
+  readonly #logger: Required<Logger>;
   readonly #batchSize: number;
   readonly #pollMs: number;
   readonly #lingerMs: number;
@@ -99,7 +108,9 @@ export class OutboxDrainer {
   #stopping = false;
   #wake: (() => void) | undefined;
 
+  /** Settles (validates) the options first: bad input is refused (`InvalidOptions`) before anything is opened. */
   constructor(options: OutboxDrainerOptions) {
+    const settled = settleDrainerOptions(options);
     const names = outboxNames(options.outboxSchema);
     this.#store = new OutboxStore(options.primary, names);
     this.#primary = options.primary;
@@ -108,27 +119,25 @@ export class OutboxDrainer {
         ? options.tables
         : new TableRegistry({ schema: options.tables });
     this.#logger = redactingLogger(options.logger ?? silentLogger);
-    this.#retry = new RetryPolicy(options.retryDelaysMs);
-    this.#states = new RetryBook(this.#retry);
-    this.#timing = { now: options.clock ?? realTiming.now, sleep: options.sleep ?? realTiming.sleep };
+    this.#states = new RetryBook(new RetryPolicy(settled.retryDelaysMs, settled.retryJitter));
+    this.#clock = settleClock(options.clock);
     const lock: LeaderLock = options.lock ?? advisoryLeaderLock(options.primary);
-    this.#leadership = new Leadership(lock, this.#store, this.#logger, this.#timing.now);
-    this.#batchSize = options.batchSize ?? 500;
-    this.#pollMs = options.pollIntervalMs ?? 1000;
-    this.#lingerMs = options.lingerMs ?? 5;
+    this.#leadership = new Leadership(lock, this.#store, this.#logger, this.#clock.now);
+    this.#batchSize = settled.batchSize;
+    this.#pollMs = settled.pollIntervalMs;
+    this.#lingerMs = settled.lingerMs;
     this.#gauge = new OutboxGauge(this.#store, {
-      refreshMs: options.depthRefreshMs,
+      refreshMs: settled.depthRefreshMs,
       logger: this.#logger,
-      now: this.#timing.now,
+      now: this.#clock.now,
     });
-    this.#holds = new UnknownTableHolds(this.#registry, this.#timing.now);
+    this.#holds = new UnknownTableHolds(this.#registry, this.#clock.now);
     this.#settlement = new RoundSettlement({
       store: this.#store,
       retries: this.#states,
-      policy: this.#retry,
       counters: this.#counters,
       logger: this.#logger,
-      timing: this.#timing,
+      clock: this.#clock,
       stepDown: () => this.#leadership.stepDown(),
     });
     this.#target = withApplyDeadline(
@@ -136,12 +145,12 @@ export class OutboxDrainer {
         jsonTarget(options.backup, {
           names,
           epoch: () => this.#leadership.epoch,
-          statementTimeoutMs: options.statementTimeoutMs,
+          statementTimeoutMs: settled.statementTimeoutMs,
         }),
         options.backup,
-        { logger: this.#logger, now: this.#timing.now },
+        { logger: this.#logger, now: this.#clock.now },
       ),
-      options.applyTimeoutMs ?? defaultApplyTimeoutMs(options.statementTimeoutMs),
+      settled.applyTimeoutMs ?? defaultApplyTimeoutMs(settled.statementTimeoutMs),
     );
   }
 
@@ -194,8 +203,8 @@ export class OutboxDrainer {
    * restart) is waited out. `false` on timeout.
    */
   async flush(timeoutMs = 60_000): Promise<boolean> {
-    const deadline = this.#timing.now() + timeoutMs;
-    while (this.#timing.now() < deadline) {
+    const deadline = this.#clock.now() + timeoutMs;
+    while (this.#clock.now() < deadline) {
       let round: DrainRound;
       try {
         round = await this.drainOnce();
@@ -203,13 +212,13 @@ export class OutboxDrainer {
       } catch (error) {
         if (!isTransientError(error)) throw error;
         this.#counters.lastError = describeError(error);
-        await this.#timing.sleep(Math.min(this.#pollMs, Math.max(0, deadline - this.#timing.now())));
+        await this.#clock.sleep(Math.min(this.#pollMs, Math.max(0, deadline - this.#clock.now())));
         continue;
       }
       if (round.leader && round.read === 0 && !round.holding) return true;
-      if (!round.leader) await this.#timing.sleep(this.#pollMs);
+      if (!round.leader) await this.#clock.sleep(this.#pollMs);
       else if (round.applied + round.deadLettered === 0)
-        await this.#timing.sleep(round.waitMs ?? this.#pollMs);
+        await this.#clock.sleep(round.waitMs ?? this.#pollMs);
     }
     return false;
   }
@@ -237,7 +246,7 @@ export class OutboxDrainer {
       if (!this.#holds.holding) this.#gauge.observe(EMPTY);
       return { ...NOT_LEADER, leader: true, holding: this.#holds.holding };
     }
-    const { units, unknown } = outboxUnits(entries, this.#registry, this.#timing.now());
+    const { units, unknown } = outboxUnits(entries, this.#registry, this.#clock.now());
     const { free, error, learned } = this.#holds.decide(units, unknown);
     if (error !== undefined) {
       // Not dead-lettered: nothing is lost, a drainer given the same `schema` as the writers applies them.
@@ -248,7 +257,7 @@ export class OutboxDrainer {
     const { runnable, waitMs } = selectRunnable(
       free,
       (u) => this.#states.get(u.id),
-      this.#timing.now(),
+      this.#clock.now(),
       this.#batchSize,
     );
     let applied = 0;
@@ -275,7 +284,7 @@ export class OutboxDrainer {
           ? 0
           : runnable.length === 0
             ? waitMs
-            : this.#states.nextDue(this.#timing.now()),
+            : this.#states.nextDue(this.#clock.now()),
       holding: this.#holds.holding,
     };
   }
@@ -295,7 +304,7 @@ export class OutboxDrainer {
         round?.leader && round.waitMs !== undefined ? Math.min(round.waitMs, this.#pollMs) : this.#pollMs;
       let nudged = false;
       await Promise.race([
-        this.#timing.sleep(wait),
+        this.#clock.sleep(wait),
         new Promise<void>((resolve) => {
           this.#wake = () => {
             nudged = true;
@@ -304,7 +313,7 @@ export class OutboxDrainer {
         }),
       ]);
       this.#wake = undefined;
-      if (nudged && !this.#stopping && this.#lingerMs > 0) await this.#timing.sleep(this.#lingerMs);
+      if (nudged && !this.#stopping && this.#lingerMs > 0) await this.#clock.sleep(this.#lingerMs);
     }
   }
 }

@@ -1,5 +1,4 @@
-import { describeError } from '@multidb/config';
-import type { DualWriteLogger } from '../logger.js';
+import { describeError, type Logger } from '@multidb/config';
 import type { DepthReading } from '../queue/metrics.js';
 import type { OutboxStatus, OutboxStore } from './outbox-store.js';
 
@@ -8,7 +7,7 @@ export interface OutboxGaugeOptions {
   readonly refreshMs?: number;
   /** Entries counted exactly; above it the depth is the id span. Default 10 000. */
   readonly countLimit?: number;
-  readonly logger: Required<DualWriteLogger>;
+  readonly logger: Required<Logger>;
   readonly now: () => number;
 }
 

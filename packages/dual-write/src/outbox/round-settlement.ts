@@ -1,22 +1,20 @@
-import { describeError } from '@multidb/config';
+import { type Clock, describeError, type Logger } from '@multidb/config';
 import { countChanges } from '../apply/change.js';
 import { errorCode } from '../apply/error-kind.js';
 import type { ApplyReport } from '../apply/isolating-apply.js';
-import type { DualWriteLogger } from '../logger.js';
 import type { MetricCounters } from '../queue/metrics.js';
-import type { RetryPolicy, Timing } from '../queue/retry-policy.js';
+import type { RetryBook } from '../retry/retry-book.js';
 import { isFencedOut } from './json-target.js';
 import type { OutboxStore } from './outbox-store.js';
 import { entryIds } from './outbox-units.js';
-import type { RetryBook } from './retry-book.js';
 
 export interface RoundSettlementOptions {
   readonly store: OutboxStore;
+  /** Retry settlement (shared with the memory queue). */
   readonly retries: RetryBook;
-  readonly policy: RetryPolicy;
   readonly counters: MetricCounters;
-  readonly logger: Required<DualWriteLogger>;
-  readonly timing: Timing;
+  readonly logger: Required<Logger>;
+  readonly clock: Clock;
   /** A newer leader fenced this one off the backup. */
   readonly stepDown: () => Promise<void>;
 }
@@ -28,7 +26,6 @@ export interface RoundSettlementOptions {
  */
 export class RoundSettlement {
   readonly #o: RoundSettlementOptions;
-  #outageFailures = 0;
 
   constructor(options: RoundSettlementOptions) {
     this.#o = options;
@@ -37,7 +34,7 @@ export class RoundSettlement {
   /** Returns how many rows were dead-lettered. */
   async settle(report: ApplyReport<string>): Promise<number> {
     const { store, retries, counters, logger } = this.#o;
-    const now = this.#o.timing.now();
+    const now = this.#o.clock.now();
     await store.remove(report.applied.flatMap(entryIds));
     for (const unit of report.applied) retries.forget(unit.id);
     counters.countApplyFailures(report);
@@ -58,16 +55,15 @@ export class RoundSettlement {
       } else counters.add('retried', unit.changes.length);
     }
     if (report.heldError === undefined) {
-      this.#outageFailures = 0;
+      retries.reachable();
     } else if (isFencedOut(report.heldError)) {
       logger.warn('outbox drainer was superseded by a newer leader; stepping down');
       await this.#o.stepDown();
     } else {
-      this.#outageFailures += 1;
       counters.add('retried', countChanges(report.held));
       counters.backupReachable = false;
       counters.lastError = describeError(report.heldError);
-      await this.#o.timing.sleep(this.#o.policy.outageDelay(this.#outageFailures));
+      await this.#o.clock.sleep(retries.outage());
     }
     return deadLettered;
   }

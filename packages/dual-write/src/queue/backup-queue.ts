@@ -1,13 +1,12 @@
-import { describeError } from '@multidb/config';
+import { type Clock, describeError, type Logger } from '@multidb/config';
 import { type BackupTarget, type Change, type ChangeUnit, countChanges } from '../apply/change.js';
 import { type ApplyReport, applyIsolating } from '../apply/isolating-apply.js';
 import type { CommitOrder } from '../capture/commit-order.js';
-import type { DualWriteLogger } from '../logger.js';
+import type { RetryBook } from '../retry/retry-book.js';
 import type { DeadLetterStore } from './dead-letters.js';
 import type { MetricCounters } from './metrics.js';
 import type { OverflowLedger } from './overflow-ledger.js';
 import { type RereadWatch, RereadWatches } from './reread-watches.js';
-import type { RetryPolicy, RetryState, Timing } from './retry-policy.js';
 import { selectRunnable } from './unit-scheduler.js';
 
 export interface BackupQueueOptions {
@@ -21,9 +20,10 @@ export interface BackupQueueOptions {
    * a stream of single-row writes into a few multi-row backup transactions instead of one each.
    */
   readonly lingerMs: number;
-  readonly retry: RetryPolicy;
-  readonly timing: Timing;
-  readonly logger: Required<DualWriteLogger>;
+  /** Retry settlement (shared with the outbox drainer): which rejected units are tried again, and when. */
+  readonly retries: RetryBook;
+  readonly clock: Clock;
+  readonly logger: Required<Logger>;
   readonly ledger: OverflowLedger;
   readonly deadLetters: DeadLetterStore;
   readonly metrics: MetricCounters;
@@ -64,7 +64,6 @@ export interface EnqueueOptions {
  */
 export class BackupQueue {
   readonly #o: BackupQueueOptions;
-  readonly #retry = new Map<number, RetryState>();
   #pending: ChangeUnit<string>[] = [];
   #inFlight: readonly ChangeUnit<string>[] = [];
   #depth = 0;
@@ -74,7 +73,6 @@ export class BackupQueue {
   #waitingFor: 'linger' | 'retry' | 'order' | undefined;
   #closed = false;
   #overflowing = false;
-  #outageFailures = 0;
   /** Highest version handed to the backup so far: a unit arriving at or below it is late. */
   #released = 0;
   readonly #watches = new RereadWatches();
@@ -101,7 +99,7 @@ export class BackupQueue {
     for (const unit of this.#inFlight) oldest = Math.min(oldest, unit.capturedAt);
     for (const unit of this.#pending) oldest = Math.min(oldest, unit.capturedAt);
     if (oldest === Number.POSITIVE_INFINITY) return 0;
-    return Math.max(0, this.#o.timing.now() - oldest);
+    return Math.max(0, this.#o.clock.now() - oldest);
   }
 
   /**
@@ -147,7 +145,7 @@ export class BackupQueue {
       id: this.#nextId++,
       version,
       changes,
-      capturedAt: this.#o.timing.now(),
+      capturedAt: this.#o.clock.now(),
       ...(options.reread ? { reread: options.reread } : {}),
     });
     this.#depth += changes.length;
@@ -168,7 +166,7 @@ export class BackupQueue {
     // Somebody is waiting: a lingering batch goes now.
     if (this.#waitingFor === 'linger') this.#wake?.();
     if (timeoutMs === undefined) return done;
-    return Promise.race([done, this.#o.timing.sleep(timeoutMs).then(() => false)]);
+    return Promise.race([done, this.#o.clock.sleep(timeoutMs).then(() => false)]);
   }
 
   /** Stops accepting rows (later ones are recorded in the overflow ledger). */
@@ -241,7 +239,7 @@ export class BackupQueue {
 
   async #run(): Promise<void> {
     for (;;) {
-      const now = this.#o.timing.now();
+      const now = this.#o.clock.now();
       const eligible = this.#eligible();
       if (eligible.length === 0) {
         if (this.#pending.length === 0) return;
@@ -251,7 +249,7 @@ export class BackupQueue {
       }
       const { runnable, waitMs } = selectRunnable(
         eligible,
-        (unit) => this.#retry.get(unit.id),
+        (unit) => this.#o.retries.get(unit.id),
         now,
         this.#o.batchSize,
       );
@@ -281,10 +279,8 @@ export class BackupQueue {
         this.#inFlight = [];
       }
       this.#settle(report);
-      if (report.heldError !== undefined) {
-        this.#outageFailures += 1;
-        await this.#o.timing.sleep(this.#o.retry.outageDelay(this.#outageFailures));
-      } else this.#outageFailures = 0;
+      if (report.heldError !== undefined) await this.#o.clock.sleep(this.#o.retries.outage());
+      else this.#o.retries.reachable();
     }
   }
 
@@ -334,14 +330,14 @@ export class BackupQueue {
 
   async #sleepOrWake(ms: number, reason: 'linger' | 'retry' | 'order'): Promise<void> {
     this.#waitingFor = reason;
-    await Promise.race([this.#o.timing.sleep(ms), new Promise<void>((resolve) => (this.#wake = resolve))]);
+    await Promise.race([this.#o.clock.sleep(ms), new Promise<void>((resolve) => (this.#wake = resolve))]);
     this.#wake = undefined;
     this.#waitingFor = undefined;
   }
 
   #settle(report: ApplyReport<string>): void {
     const { metrics, logger } = this.#o;
-    const now = this.#o.timing.now();
+    const now = this.#o.clock.now();
     const back: ChangeUnit<string>[] = [...report.deferred, ...report.held];
     metrics.countApplyFailures(report);
     for (const unit of report.applied) this.#done(unit);
@@ -351,19 +347,14 @@ export class BackupQueue {
       metrics.backupReachable = true;
     }
     for (const { unit, error } of report.failed) {
-      const state = this.#retry.get(unit.id) ?? { attempts: 0, notBefore: 0, lastError: undefined };
-      state.attempts += 1;
-      state.lastError = error;
       metrics.lastError = describeError(error);
-      const delay = this.#o.retry.retryDelay(state.attempts);
+      const { attempts, delay } = this.#o.retries.reject(unit.id, error, now);
       if (delay === undefined) {
         this.#done(unit);
-        this.#o.deadLetters.add(unit, error, state.attempts);
+        this.#o.deadLetters.add(unit, error, attempts);
         metrics.add('deadLettered', unit.changes.length);
         continue;
       }
-      state.notBefore = now + delay;
-      this.#retry.set(unit.id, state);
       metrics.add('retried', unit.changes.length);
       back.push(unit);
       logger.warn('backup rejected rows; will retry', { rows: unit.changes.length, delayMs: delay });
@@ -372,7 +363,7 @@ export class BackupQueue {
       metrics.add('retried', countChanges(report.held));
       metrics.backupReachable = false;
       metrics.lastError = describeError(report.heldError);
-      if (this.#outageFailures === 0)
+      if (this.#o.retries.outages === 0)
         logger.warn('backup unreachable; holding rows', { error: metrics.lastError });
     }
     this.#pending = mergeByVersion(back, this.#pending);
@@ -381,7 +372,7 @@ export class BackupQueue {
 
   #done(unit: ChangeUnit<string>): void {
     this.#depth -= unit.changes.length;
-    this.#retry.delete(unit.id);
+    this.#o.retries.forget(unit.id);
     if (unit.reread) this.#watches.close(unit.reread);
   }
 

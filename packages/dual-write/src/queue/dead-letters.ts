@@ -1,8 +1,7 @@
-import { type AnyPgDatabase, describeError } from '@multidb/config';
+import { type AnyPgDatabase, describeError, type Logger } from '@multidb/config';
 import { sql } from 'drizzle-orm';
 import type { Change, ChangeUnit } from '../apply/change.js';
 import { errorCode } from '../apply/error-kind.js';
-import type { DualWriteLogger } from '../logger.js';
 import { type OutboxNames, qualified } from '../outbox/outbox-schema.js';
 
 /** A unit of rows the backup kept rejecting after every retry. */
@@ -25,7 +24,7 @@ export interface DeadLetterStoreOptions {
   readonly max: number;
   /** Also insert each dead letter into this table of the primary (created by `ensureOutbox`). */
   readonly table?: { readonly db: AnyPgDatabase; readonly names: OutboxNames };
-  readonly logger: DualWriteLogger;
+  readonly logger: Logger;
   readonly now: () => number;
   /** Called with what no longer fits in memory, so it is still recorded somewhere. */
   readonly onEvict: (letter: DeadLetter) => void;

@@ -1,19 +1,17 @@
-import { type AnyPgDatabase, describeError } from '@multidb/config';
+import { type AnyPgDatabase, type Clock, describeError, type Logger } from '@multidb/config';
 import type { Change } from '../apply/change.js';
 import type { CommitOrder } from '../capture/commit-order.js';
-import type { DualWriteLogger } from '../logger.js';
 import type { TableMeta } from '../table-meta.js';
 import type { BackupQueue } from './backup-queue.js';
 import { keyText, type OverflowLedger } from './overflow-ledger.js';
 import { type Reread, rereadChanges } from './reread-rows.js';
-import type { Timing } from './retry-policy.js';
 
 export interface PrimaryRereadOptions {
   readonly primary: AnyPgDatabase;
   readonly order: CommitOrder;
   readonly ledger: OverflowLedger;
-  readonly logger: Required<DualWriteLogger>;
-  readonly timing: Timing;
+  readonly logger: Required<Logger>;
+  readonly clock: Clock;
   /**
    * Re-reads of the same rows before giving up on them (each further one because a concurrent write made the
    * previous one ambiguous); past it their keys go to the overflow ledger. Default 10.
@@ -113,16 +111,16 @@ export class PrimaryReread {
    * than `timeoutMs`.
    */
   async settled(timeoutMs?: number): Promise<boolean> {
-    const deadline = timeoutMs === undefined ? undefined : this.#o.timing.now() + timeoutMs;
+    const deadline = timeoutMs === undefined ? undefined : this.#o.clock.now() + timeoutMs;
     while (this.#running.size > 0) {
       const all = Promise.allSettled([...this.#running]).then(() => true);
       if (deadline === undefined) {
         await all;
         continue;
       }
-      const left = deadline - this.#o.timing.now();
+      const left = deadline - this.#o.clock.now();
       if (left <= 0) return false;
-      if (!(await Promise.race([all, this.#o.timing.sleep(left).then(() => false)]))) return false;
+      if (!(await Promise.race([all, this.#o.clock.sleep(left).then(() => false)]))) return false;
     }
     return true;
   }

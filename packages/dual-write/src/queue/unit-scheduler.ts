@@ -1,5 +1,5 @@
 import { type ChangeUnit, touchesAny, unitKeys } from '../apply/change.js';
-import type { RetryState } from './retry-policy.js';
+import type { RetryState } from '../retry/retry-book.js';
 
 export interface Selection<R> {
   readonly runnable: ChangeUnit<R>[];

@@ -2,17 +2,19 @@
 export function fakeTime(onSleep?: (ms: number, sleeps: readonly number[]) => void | Promise<void>) {
   let now = 1_000_000;
   const sleeps: number[] = [];
+  const sleep = async (ms: number) => {
+    sleeps.push(ms);
+    now += ms;
+    await onSleep?.(ms, sleeps);
+    await new Promise((resolve) => setImmediate(resolve));
+  };
   return {
     sleeps,
-    clock: () => now,
+    /** A `Clock` for the `clock` option. */
+    clock: { now: () => now, sleep },
     advance(ms: number) {
       now += ms;
     },
-    sleep: async (ms: number) => {
-      sleeps.push(ms);
-      now += ms;
-      await onSleep?.(ms, sleeps);
-      await new Promise((resolve) => setImmediate(resolve));
-    },
+    sleep,
   };
 }

@@ -1,18 +1,23 @@
 import { PGlite } from '@electric-sql/pglite';
 import { connect, type DbHandle } from '@multidb/config';
 import { fromPglite } from '@multidb/config/pglite';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
 import { createDualWriter, type DualWriter, ensureOutbox } from '../../src/index.js';
 import { BACKUP_TRUNCATE, DDL, schema, TRUNCATE } from './schema.js';
 
+/** One side of a pair: a `DbHandle`, or a user's own Drizzle database with a way to run scripts (node-postgres). */
+export type PairNode = Pick<DbHandle<typeof schema>, 'db' | 'exec' | 'pglite' | 'close'>;
+
 /** A primary and a backup with the test schema, the outbox tables and a way to reset both. */
 export interface Pair {
-  readonly primary: DbHandle<typeof schema>;
-  readonly backup: DbHandle<typeof schema>;
+  readonly primary: PairNode;
+  readonly backup: PairNode;
   reset(): Promise<void>;
   close(): Promise<void>;
 }
 
-function makePair(primary: DbHandle<typeof schema>, backup: DbHandle<typeof schema>): Pair {
+function makePair(primary: PairNode, backup: PairNode): Pair {
   return {
     primary,
     backup,
@@ -48,6 +53,41 @@ export async function postgresPair(
     for (const handle of [primary, backup]) {
       await handle.exec(DDL);
       await ensureOutbox(handle.db, { backup: handle.db });
+    }
+  }
+  return makePair(primary, backup);
+}
+
+/** A Drizzle database over a `pg.Pool`, built as a node-postgres user does: `drizzle({ client: new Pool(...) })`. */
+export function nodePostgresNode(url: string, max: number): PairNode {
+  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5000 });
+  pool.on('error', () => {}); // idle clients cut by a server restart; the next query reconnects
+  let closing: Promise<void> | undefined;
+  return {
+    db: drizzle({ client: pool, schema }) as unknown as PairNode['db'],
+    pglite: undefined,
+    async exec(script) {
+      await pool.query(script);
+    },
+    close: () => {
+      closing ??= pool.end();
+      return closing;
+    },
+  };
+}
+
+/** Real PostgreSQL servers, both sides on node-postgres. */
+export async function nodePostgresPair(
+  primaryUrl: string,
+  backupUrl: string,
+  options: { migrate: boolean } = { migrate: true },
+): Promise<Pair> {
+  const primary = nodePostgresNode(primaryUrl, 10);
+  const backup = nodePostgresNode(backupUrl, 4);
+  if (options.migrate) {
+    for (const node of [primary, backup]) {
+      await node.exec(DDL);
+      await ensureOutbox(node.db, { backup: node.db });
     }
   }
   return makePair(primary, backup);

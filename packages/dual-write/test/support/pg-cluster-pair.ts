@@ -1,6 +1,6 @@
 import { type PgCluster, startPgCluster } from '@multidb/testing';
 import { afterAll, beforeAll } from 'vitest';
-import { type Pair, postgresPair } from './pair.js';
+import { nodePostgresPair, type Pair, postgresPair } from './pair.js';
 
 /**
  * One real primary + backup cluster per test file, started on first use; `stopCluster` in the file's afterAll.
@@ -15,11 +15,13 @@ export function sharedCluster() {
   let migrated = false;
   return {
     cluster: get,
-    async open(): Promise<Pair> {
+    /** A pair over postgres.js, or (`node-postgres`) over `drizzle(new pg.Pool(...))` databases. */
+    async open(driver: 'postgres.js' | 'node-postgres' = 'postgres.js'): Promise<Pair> {
       const c = await get();
       const backup = c.backup;
       if (backup === undefined) throw new Error('cluster started without a backup');
-      const pair = await postgresPair(c.primary.url, backup.url, { migrate: !migrated });
+      const open = driver === 'node-postgres' ? nodePostgresPair : postgresPair;
+      const pair = await open(c.primary.url, backup.url, { migrate: !migrated });
       migrated = true;
       return pair;
     },

@@ -1,3 +1,4 @@
+import type { Clock } from '@multidb/config';
 import type { PositionSource } from '../lag/position-source.js';
 
 /** Least time between two reads of the primary's position made to check tokens (bounds what forged ones cost). */
@@ -11,14 +12,14 @@ const MIN_REFRESH_MS = 50;
  */
 export class PrimaryPosition {
   readonly #source: () => PositionSource;
-  readonly #now: () => number;
+  readonly #clock: Clock;
   #high = 0n;
   #refreshing: Promise<void> | undefined;
   #lastRefreshAt = Number.NEGATIVE_INFINITY;
 
-  constructor(source: () => PositionSource, now: () => number) {
+  constructor(source: () => PositionSource, clock: Clock) {
     this.#source = source;
-    this.#now = now;
+    this.#clock = clock;
   }
 
   get high(): bigint {
@@ -47,9 +48,9 @@ export class PrimaryPosition {
   #refresh(): Promise<void> {
     this.#refreshing ??= (async () => {
       try {
-        const wait = this.#lastRefreshAt + MIN_REFRESH_MS - this.#now();
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait).unref());
-        this.#lastRefreshAt = this.#now();
+        const wait = this.#lastRefreshAt + MIN_REFRESH_MS - this.#clock.now();
+        if (wait > 0) await this.#clock.sleep(wait);
+        this.#lastRefreshAt = this.#clock.now();
         const sample = await this.#source().sample();
         if (sample.role === 'primary') this.seen(sample.insertPosition);
       } finally {

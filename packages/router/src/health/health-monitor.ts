@@ -1,7 +1,9 @@
+import type { Clock } from '@multidb/config';
 import { LagTracker } from '../lag/lag-tracker.js';
 import type { ReplicationSample } from '../lag/position-source.js';
 import type { RouterNode } from '../nodes/router-node.js';
-import type { Clock, SettledHealthOptions } from '../router/router-options.js';
+import type { SettledHealthOptions } from '../router/router-options.js';
+import type { HealthLog } from './health-log.js';
 
 const PRIMARY_LAG = Object.freeze({ state: 'primary', bytes: 0, seconds: 0 } as const);
 const STILL_RUNNING = Object.assign(new Error('previous probe has not answered yet'), {
@@ -19,6 +21,7 @@ export class HealthMonitor {
   readonly #clock: Clock;
   readonly #lag: LagTracker;
   readonly #onRound: () => void;
+  readonly #log: HealthLog;
   readonly #inFlight = new Map<RouterNode, Promise<ReplicationSample>>();
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> = Promise.resolve();
@@ -32,8 +35,10 @@ export class HealthMonitor {
     nodes: readonly RouterNode[],
     options: SettledHealthOptions,
     clock: Clock,
+    log: HealthLog,
     onRound: () => void,
   ) {
+    this.#log = log;
     this.#nodes = nodes;
     this.#options = options;
     this.#clock = clock;
@@ -106,7 +111,7 @@ export class HealthMonitor {
     if (this.#stopped) return;
     const [primary, ...others] = this.#nodes as [RouterNode, ...RouterNode[]];
     const sample = await this.#probe(primary);
-    primary.inRecovery = sample === undefined ? primary.inRecovery : sample.role === 'standby';
+    if (sample !== undefined) this.#recovery(primary, sample.role === 'standby');
     if (sample?.role === 'primary') {
       this.#lag.recordPrimary(this.#clock.now(), sample.writePosition);
       primary.position = sample.insertPosition;
@@ -119,7 +124,7 @@ export class HealthMonitor {
           node.lag = { state: 'unknown', bytes: null, seconds: null };
           return;
         }
-        node.inRecovery = replica.role === 'standby';
+        this.#recovery(node, replica.role === 'standby');
         node.position = replica.role === 'standby' ? replica.replayPosition : undefined;
         node.lag = this.#lag.estimate(this.#clock.now(), replica);
       }),
@@ -136,12 +141,17 @@ export class HealthMonitor {
     const start = this.#clock.now();
     try {
       const sample = await this.#withTimeout(node);
-      node.health.recordProbeSuccess(this.#clock.now(), this.#clock.now() - start);
+      if (node.health.recordProbeSuccess(this.#clock.now(), this.#clock.now() - start)) this.#log.up(node);
       return sample;
     } catch (error) {
-      node.health.recordFailure(this.#clock.now(), error, true);
+      if (node.health.recordFailure(this.#clock.now(), error, true)) this.#log.down(node, 'probe');
       return undefined;
     }
+  }
+
+  #recovery(node: RouterNode, inRecovery: boolean): void {
+    this.#log.recovery(node, node.inRecovery, inRecovery);
+    node.inRecovery = inRecovery;
   }
 
   /**

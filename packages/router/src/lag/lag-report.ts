@@ -1,7 +1,6 @@
-import { type AnyPgDatabase, executeRows } from '@multidb/config';
+import { type AnyPgDatabase, type Clock, executeRows, settleClock } from '@multidb/config';
 import { formatLsn } from '../health/health-status.js';
 import { describeFailure } from '../health/node-health.js';
-import { type Clock, systemClock } from '../router/router-options.js';
 import { LagTracker, type ReplicationState } from './lag-tracker.js';
 import { type ReplicationSample, sqlPositionSource } from './position-source.js';
 
@@ -80,13 +79,13 @@ export class LagInspector {
   constructor(
     primary: LagTarget,
     replicas: readonly LagTarget[],
-    options: { limits: LagLimits; timeoutMs: number; clock?: Clock },
+    options: { limits: LagLimits; timeoutMs: number; clock?: Partial<Clock> },
   ) {
     this.#primary = primary;
     this.#replicas = replicas;
     this.#limits = options.limits;
     this.#timeoutMs = options.timeoutMs;
-    this.#clock = options.clock ?? systemClock;
+    this.#clock = settleClock(options.clock);
     this.#tracker = new LagTracker(Number.POSITIVE_INFINITY);
   }
 

@@ -1,4 +1,13 @@
-import { type AnyPgDatabase, INTENTS, type Intent, MultiDbError } from '@multidb/config';
+import {
+  type AnyPgDatabase,
+  type Clock,
+  INTENTS,
+  type Intent,
+  MultiDbError,
+  redactingLogger,
+  settleClock,
+  silentLogger,
+} from '@multidb/config';
 import { is } from 'drizzle-orm';
 import type { Cache } from 'drizzle-orm/cache/core';
 import { PgDialect, type PgTransactionConfig } from 'drizzle-orm/pg-core';
@@ -15,6 +24,7 @@ import {
   requiredPosition,
 } from '../consistency/consistency-token.js';
 import { PrimaryPosition } from '../consistency/primary-position.js';
+import { HealthLog } from '../health/health-log.js';
 import { HealthMonitor } from '../health/health-monitor.js';
 import { type HealthStatus, healthStatus } from '../health/health-status.js';
 import { RouterMetrics, type RouterMetricsSnapshot } from '../metrics/router-metrics.js';
@@ -27,11 +37,9 @@ import { RoutedDatabase } from '../routing/routed-database.js';
 import { RoutingSession } from '../routing/routing-session.js';
 import type { ClientOptions, DbRouter, RouterTransaction } from './db-router-api.js';
 import {
-  type Clock,
   type DbRouterOptions,
   ROUTER_CLOSE_TIMEOUT_SECONDS,
   type SettledLagOptions,
-  systemClock,
   type WriteClientWrapper,
 } from './router-options.js';
 import { settleOptions } from './settle-options.js';
@@ -44,6 +52,7 @@ export class MultiDbRouter<TSchema extends Record<string, unknown> = Record<stri
   readonly #lag: SettledLagOptions;
   readonly #readyTimeoutMs: number;
   readonly #clock: Clock;
+  readonly #healthLog: HealthLog;
   readonly #planner: RoutePlanner;
   readonly #metrics: RouterMetrics;
   readonly #scopes = new ConsistencyScopes();
@@ -63,7 +72,8 @@ export class MultiDbRouter<TSchema extends Record<string, unknown> = Record<stri
     this.#lag = settled.lag;
     // A round probes the primary, then the replicas: two probe timeouts bound it.
     this.#readyTimeoutMs = 2 * settled.health.timeoutMs + 100;
-    this.#clock = options.clock ?? systemClock;
+    this.#clock = settleClock(options.clock);
+    this.#healthLog = new HealthLog(redactingLogger(options.logger ?? silentLogger));
     this.#cache = options.cache;
     this.#wrapWrites = options.wrapWriteClients;
     // postgres.js backs off reconnects up to 20 s after an outage: a node back in rotation would hang reads.
@@ -85,10 +95,7 @@ export class MultiDbRouter<TSchema extends Record<string, unknown> = Record<stri
     );
     this.#metrics = new RouterMetrics(this.#nodes.length);
     const primaryNode = this.#nodes[0] as RouterNode;
-    this.#primaryPosition = new PrimaryPosition(
-      () => primaryNode.positionSource,
-      () => this.#clock.now(),
-    );
+    this.#primaryPosition = new PrimaryPosition(() => primaryNode.positionSource, this.#clock);
     const onChange = () => {
       this.#primaryPosition.seen(primaryNode.position);
       this.#updateLagEligibility();
@@ -101,6 +108,7 @@ export class MultiDbRouter<TSchema extends Record<string, unknown> = Record<stri
       clock: this.#clock,
       closed: () => this.closed,
       onHealthChange: onChange,
+      healthLog: this.#healthLog,
       warming: () => this.#monitor?.warming,
       primaryPosition: this.#primaryPosition,
     });
@@ -111,7 +119,7 @@ export class MultiDbRouter<TSchema extends Record<string, unknown> = Record<stri
       this.#clients.set(intent, wrapWriteClient(client, intent, this.#wrapWrites));
     }
     this.#pinnedClients();
-    this.#monitor = new HealthMonitor(this.#nodes, settled.health, this.#clock, onChange);
+    this.#monitor = new HealthMonitor(this.#nodes, settled.health, this.#clock, this.#healthLog, onChange);
     this.#monitor.start();
   }
 
@@ -281,6 +289,7 @@ export class MultiDbRouter<TSchema extends Record<string, unknown> = Record<stri
           seconds !== null &&
           bytes <= maxBytes &&
           seconds <= maxSeconds);
+      this.#healthLog.lag(node);
     }
   }
 }

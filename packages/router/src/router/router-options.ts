@@ -1,4 +1,4 @@
-import type { AnyPgDatabase, DbHandle, ReadIntent } from '@multidb/config';
+import type { AnyPgDatabase, Clock, DbHandle, Logger, ReadIntent } from '@multidb/config';
 import type { Cache } from 'drizzle-orm/cache/core';
 import type { PgDatabase } from 'drizzle-orm/pg-core';
 import type { PositionSource } from '../lag/position-source.js';
@@ -48,11 +48,6 @@ export interface LagOptions {
   readonly staleReadsWhenPrimaryDown?: boolean;
 }
 
-export interface Clock {
-  /** Milliseconds (epoch-based; fractions welcome): timestamps, latencies, lag seconds. */
-  now(): number;
-}
-
 /** The clients that can write on the primary: `getClient('write')`, `getClient('transactional')` (and so
  * `withTransaction`), and the `$primary` escape hatch. */
 export type WriteClientKind = 'write' | 'transactional' | 'primary';
@@ -71,7 +66,10 @@ export interface DbRouterOptions<TSchema extends Record<string, unknown> = Recor
   readonly balancing?: BalancingStrategy | Picker;
   readonly health?: HealthOptions;
   readonly lag?: LagOptions;
-  readonly clock?: Clock;
+  /** Time and timers for tests; what is left out comes from `systemClock`. */
+  readonly clock?: Partial<Clock>;
+  /** Where health transitions go (node down, up again, ...; see the README), redacted first. */
+  readonly logger?: Logger;
   /** A Drizzle `Cache`: opt-in per query with `$withCache()`, invalidated by writes through the router. */
   readonly cache?: Cache;
   /** Column name casing, when the primary is a URL (otherwise the primary database's dialect is used). */
@@ -110,5 +108,3 @@ export interface SettledLagOptions {
 
 /** Seconds `close()` waits for running queries on nodes the router opened from URLs. */
 export const ROUTER_CLOSE_TIMEOUT_SECONDS = 1;
-
-export const systemClock: Clock = Object.freeze({ now: () => performance.timeOrigin + performance.now() });

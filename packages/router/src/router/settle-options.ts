@@ -72,6 +72,11 @@ export function settleOptions<TSchema extends Record<string, unknown>>(
   }
   if (options.wrapWriteClients !== undefined && typeof options.wrapWriteClients !== 'function')
     issues.push('wrapWriteClients must be a function (db, kind) => db');
+  const { logger, clock } = options as { logger?: unknown; clock?: unknown };
+  if (logger !== undefined && !hasMethods(logger, ['warn', 'error'], ['info', 'debug']))
+    issues.push('logger must be a logger { warn, error, info?, debug? }');
+  if (clock !== undefined && !hasMethods(clock, [], ['now', 'sleep']))
+    issues.push('clock must be an object { now?, sleep? }');
   const health = settleHealth(options.health ?? {}, issues);
   const lag = settleLag(options.lag ?? {}, issues);
   if (issues.length > 0) {
@@ -80,6 +85,15 @@ export function settleOptions<TSchema extends Record<string, unknown>>(
     });
   }
   return Object.freeze({ nodes: Object.freeze(nodes), health, lag });
+}
+
+function hasMethods(value: unknown, required: readonly string[], optional: readonly string[]): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const o = value as Record<string, unknown>;
+  return (
+    required.every((k) => typeof o[k] === 'function') &&
+    optional.every((k) => o[k] === undefined || typeof o[k] === 'function')
+  );
 }
 
 function isSpec<TSchema extends Record<string, unknown>>(

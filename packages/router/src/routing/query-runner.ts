@@ -1,4 +1,5 @@
 import {
+  type Clock,
   describeError,
   type Intent,
   innermostErrorCode,
@@ -9,9 +10,9 @@ import type { PgTransactionConfig } from 'drizzle-orm/pg-core';
 import type { ConsistencyScopes } from '../consistency/consistency-scope.js';
 import { PRIMARY_ONLY } from '../consistency/consistency-token.js';
 import type { PrimaryPosition } from '../consistency/primary-position.js';
+import type { HealthLog } from '../health/health-log.js';
 import { ROUTE_KEYS, type RouteKey, type RouterMetrics } from '../metrics/router-metrics.js';
 import type { RouterNode } from '../nodes/router-node.js';
-import type { Clock } from '../router/router-options.js';
 import type { StatementClass } from '../sql/sql-classifier.js';
 import { isConnectionError, isRetryableRead } from './connection-errors.js';
 import type { AnySession, AnyTransaction, QueryRoute, QueryRunner } from './query-route.js';
@@ -27,6 +28,7 @@ export interface RunnerDeps {
   readonly closed: () => boolean;
   /** A node changed health because of a real query. */
   readonly onHealthChange: () => void;
+  readonly healthLog: HealthLog;
   /** While the first probe round runs: reads wait for it (replicas have no known lag before it). */
   readonly warming: () => Promise<void> | undefined;
   /** What the primary has reached: tokens ahead of it are forged. */
@@ -163,7 +165,10 @@ export class RouterQueryRunner implements QueryRunner {
     } catch (error) {
       const connection = isConnectionError(error);
       metrics.finished(node.index, clock.now() - start, connection ? 'connection' : 'error');
-      if (connection && node.health.recordFailure(clock.now(), error, false)) this.#d.onHealthChange();
+      if (connection && node.health.recordFailure(clock.now(), error, false)) {
+        this.#d.healthLog.down(node, 'query');
+        this.#d.onHealthChange();
+      }
       if (connection && write && node.role === 'primary') throw primaryUnavailable(node, error);
       throw error;
     } finally {

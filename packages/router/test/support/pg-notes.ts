@@ -1,7 +1,9 @@
 import { connect, type DbHandle, executeRows } from '@multidb/config';
 import { type PgCluster, type PgClusterOptions, type PgNode, startPgCluster } from '@multidb/testing';
 import { sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/node-postgres';
 import { integer, pgTable, text } from 'drizzle-orm/pg-core';
+import pg from 'pg';
 import type { DbRouter, DbRouterOptions } from '../../src/index.js';
 
 /** The one table of the real-PostgreSQL router tests. */
@@ -75,5 +77,48 @@ export function notesRouterOptions(
     lag: { maxBytes: 64 * 1024, maxSeconds: Number.POSITIVE_INFINITY },
     connect: { max: 4, connectTimeout: 2 },
     ...overrides,
+  };
+}
+
+/** How the router's nodes are built: URLs the router opens (postgres.js), or a user's `drizzle(new pg.Pool(...))`. */
+export type NodeDriver = 'postgres.js' | 'node-postgres';
+export const NODE_DRIVERS: readonly NodeDriver[] = ['postgres.js', 'node-postgres'];
+
+export interface DriverNodes {
+  readonly options: DbRouterOptions<typeof schema>;
+  /** Ends what the test opened itself (the router never closes a caller's database). */
+  close(): Promise<void>;
+}
+
+/**
+ * `notesRouterOptions` with nodes on `driver`. node-postgres nodes are built as a user would: one `pg.Pool` per
+ * node (same pool size and connect timeout as the URL nodes) under `drizzle-orm/node-postgres`.
+ */
+export function notesRouterNodes(
+  at: NotesCluster,
+  names: readonly string[],
+  driver: NodeDriver,
+  overrides: Partial<DbRouterOptions<typeof schema>> = {},
+): DriverNodes {
+  const base = notesRouterOptions(at, names, overrides);
+  if (driver === 'postgres.js') return { options: base, close: async () => {} };
+  const pools: pg.Pool[] = [];
+  const open = (url: string) => {
+    const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 2000 });
+    // Idle clients cut by a node stopping emit 'error' on the pool; the router learns of it from its probes.
+    pool.on('error', () => {});
+    pools.push(pool);
+    return drizzle({ client: pool, schema });
+  };
+  return {
+    options: {
+      ...base,
+      primary: open(at.cluster.primary.url),
+      replicas: at.replicas.map((node, i) => ({ name: names[i] as string, db: open(node.url) })),
+      ...overrides,
+    },
+    async close() {
+      await Promise.all(pools.map((pool) => pool.end()));
+    },
   };
 }

@@ -1,26 +1,29 @@
-import { redactText } from '@multidb/config';
+import { redactText } from './redact.js';
 
 export type LogContext = Readonly<Record<string, unknown>>;
 
-/** Where dual-write reports what happens off the caller's path. Every message and string is redacted first. */
-export interface DualWriteLogger {
+/**
+ * Where the packages report what happens off the caller's path (a node going down, rows dead-lettered). A
+ * `console` or a pino/winston logger fits. Every message and string value is redacted before it gets here.
+ */
+export interface Logger {
   debug?(message: string, context?: LogContext): void;
   info?(message: string, context?: LogContext): void;
   warn(message: string, context?: LogContext): void;
   error(message: string, context?: LogContext): void;
 }
 
-export const silentLogger: DualWriteLogger = { warn() {}, error() {} };
+export const silentLogger: Logger = Object.freeze({ warn() {}, error() {} });
 
 /** Wraps a logger so connection strings and passwords never reach it, and so a throwing logger is harmless. */
-export function redactingLogger(logger: DualWriteLogger): Required<DualWriteLogger> {
+export function redactingLogger(logger: Logger): Required<Logger> {
   const call =
-    (level: keyof DualWriteLogger) =>
+    (level: keyof Logger) =>
     (message: string, context?: LogContext): void => {
       try {
         logger[level]?.(redactText(message), context === undefined ? undefined : redactContext(context));
       } catch {
-        // A logger must never break the backup path.
+        // A logger must never break the path that logs.
       }
     };
   return { debug: call('debug'), info: call('info'), warn: call('warn'), error: call('error') };
