@@ -1,4 +1,14 @@
-export { connect } from './connect.js';
+export { connect, DRIVER_ENV_VAR, urlDriver } from './connect.js';
+export type {
+  DmlCommand,
+  Driver,
+  DriverKind,
+  DriverQueries,
+  DriverTransaction,
+  ReservedSession,
+  TransactionOptions,
+} from './driver/driver.js';
+export { DRIVER_SOURCE, type DriverSource, driverOf, driverOfClient } from './driver/driver-of.js';
 export {
   describeError,
   innermostErrorCode,
@@ -10,9 +20,10 @@ export { type AnyPgDatabase, executeRows, normaliseRows } from './execute-rows.j
 export type {
   ConnectOptions,
   DbHandle,
-  DriverKind,
+  NodePostgresDriverOptions,
   PgliteInstance,
   PostgresDriverOptions,
+  UrlDriver,
 } from './handle.js';
 export {
   type ConfigError,
