@@ -1,10 +1,11 @@
+import type { UrlDriver } from '@multidb/config';
 import { type PgCluster, startPgCluster } from '@multidb/testing';
 import { afterAll, beforeAll } from 'vitest';
 import { type Pair, postgresPair } from './pair.js';
 
 /**
  * One real primary + backup cluster per test file, started on first use; `stopCluster` in the file's afterAll.
- * Each `open()` makes a fresh pair of connections to it.
+ * Each `open()` makes a fresh pair of connections to it (postgres.js unless a driver is given).
  */
 export function sharedCluster() {
   let cluster: Promise<PgCluster> | undefined;
@@ -15,11 +16,11 @@ export function sharedCluster() {
   let migrated = false;
   return {
     cluster: get,
-    async open(): Promise<Pair> {
+    async open(driver?: UrlDriver): Promise<Pair> {
       const c = await get();
       const backup = c.backup;
       if (backup === undefined) throw new Error('cluster started without a backup');
-      const pair = await postgresPair(c.primary.url, backup.url, { migrate: !migrated });
+      const pair = await postgresPair(c.primary.url, backup.url, { migrate: !migrated, driver });
       migrated = true;
       return pair;
     },
