@@ -14,6 +14,7 @@ import { postgresJsDriver } from './postgres-js/driver.js';
  */
 export const DRIVER_SOURCE: unique symbol = Symbol.for('@multidb/config.driverSource');
 
+/** A database that names the database whose driver it runs on (see {@link DRIVER_SOURCE}). */
 export interface DriverSource {
   readonly [DRIVER_SOURCE]: () => AnyPgDatabase | undefined;
 }
