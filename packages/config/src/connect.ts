@@ -1,3 +1,4 @@
+import { driverVar } from './env-schema.js';
 import { MultiDbError } from './errors.js';
 import type { ConnectOptions, DbHandle, UrlDriver } from './handle.js';
 import { loadDriver } from './load-driver.js';
@@ -6,8 +7,6 @@ import { redactUrl } from './redact.js';
 
 /** The environment variable that picks the driver for `postgres://` URLs when `connect` is not told. */
 export const DRIVER_ENV_VAR = 'MULTIDB_DRIVER';
-
-const URL_DRIVERS: readonly UrlDriver[] = ['postgres', 'pg'];
 
 /**
  * One connection factory for every package: `postgres://` / `postgresql://` through postgres.js (the default) or
@@ -47,10 +46,8 @@ export function urlDriver(
 }
 
 function validDriver(value: string, source: string): UrlDriver {
-  if ((URL_DRIVERS as readonly string[]).includes(value)) return value as UrlDriver;
-  throw new MultiDbError(
-    'InvalidConfig',
-    `${source} must be 'postgres' (postgres.js) or 'pg' (node-postgres), got '${value}'`,
-    { variable: source, value },
-  );
+  const parsed = driverVar.safeParse(value);
+  if (parsed.success) return parsed.data as UrlDriver;
+  const reason = parsed.error.issues[0]?.message ?? 'is not a driver';
+  throw new MultiDbError('InvalidConfig', `${source} ${reason}`, { variable: source, value });
 }

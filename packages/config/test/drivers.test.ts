@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { connect, driverOfClient, MultiDbError, urlDriver } from '../src/index.js';
+import { connect, driverOfClient, loadConfig, MultiDbError, urlDriver } from '../src/index.js';
 import { describeDriver } from './support/driver-suite.js';
 
 describeDriver({ kind: 'pglite', open: () => connect('pglite:memory') });
@@ -23,10 +23,19 @@ describe('choosing the driver for postgres URLs', () => {
 
   it('refuses an unknown driver, naming the variable and the value', async () => {
     expect(() => urlDriver(undefined, { MULTIDB_DRIVER: 'mysql' })).toThrow(
-      /MULTIDB_DRIVER must be 'postgres' \(postgres.js\) or 'pg' \(node-postgres\), got 'mysql'/,
+      /MULTIDB_DRIVER must be 'postgres' \(postgres.js\) or 'pg' \(node-postgres\), got "mysql"/,
     );
     await expect(
       connect('postgres://u:secret@localhost/db', { driver: 'node-postgres' as never }),
     ).rejects.toMatchObject({ code: 'InvalidConfig', message: expect.stringMatching(/options.driver/) });
+  });
+
+  it('loadConfig reports a bad MULTIDB_DRIVER with the other bad variables', () => {
+    const result = loadConfig({}, { MULTIDB_DRIVER: 'mysql', LOG_DB_QUERIES: 'maybe' });
+    expect(result.isErr() && result.error.issues.map((i) => i.variable).sort()).toEqual([
+      'LOG_DB_QUERIES',
+      'MULTIDB_DRIVER',
+    ]);
+    expect(loadConfig({}, { MULTIDB_DRIVER: 'pg' }).isOk()).toBe(true);
   });
 });
