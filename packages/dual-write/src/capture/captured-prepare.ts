@@ -1,4 +1,4 @@
-import { driverOf, quoteIdentifier } from '@multidb/config';
+import { quoteIdentifier } from '@multidb/config';
 import { type SQL, sql } from 'drizzle-orm';
 import { extractUsedTable } from 'drizzle-orm/pg-core';
 import type { ChangeOp } from '../apply/change.js';
@@ -97,7 +97,7 @@ export function capturedPrepare(
     if (context.mode === 'memory') {
       context.record(meta, op, capturedRows(rows, offset));
     } else if (rows.length > 0) context.wroteOutbox();
-    if (callerFields === undefined) return noReturningResult(rows, kind, driverOf(context.database));
+    if (callerFields === undefined) return noReturningResult(rows, kind, context.database);
     return rows.map((raw) => mapResultRow(callerFields, raw, joins));
   };
   const query = b.dialect.sqlToQuery(statement);
