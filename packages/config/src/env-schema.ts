@@ -57,3 +57,16 @@ export const weightVar = z
     }
     return n;
   });
+
+/** `MULTIDB_DRIVER`: the driver `connect` opens `postgres://` URLs with. */
+export const driverVar = z
+  .string()
+  .trim()
+  .superRefine((value, ctx) => {
+    if (value !== 'postgres' && value !== 'pg') {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be 'postgres' (postgres.js) or 'pg' (node-postgres), got ${JSON.stringify(value.slice(0, 20))}`,
+      });
+    }
+  });

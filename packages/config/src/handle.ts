@@ -1,8 +1,10 @@
 import type { Logger } from 'drizzle-orm';
 import type { Cache } from 'drizzle-orm/cache/core';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { DriverKind } from './driver/driver.js';
 
-export type DriverKind = 'postgres' | 'pglite';
+/** The drivers a `postgres://` URL can be opened with: postgres.js (default) or node-postgres. */
+export type UrlDriver = Exclude<DriverKind, 'pglite'>;
 
 /**
  * The PGlite instance behind a `pglite:` handle, typed by the few members the toolkit uses so that these
@@ -23,21 +25,34 @@ export interface PgliteInstance {
  */
 export type PostgresDriverOptions = object;
 
+/** Options passed through to `new pg.Pool()` (node-postgres), e.g. `{ ssl: { rejectUnauthorized: false } }`. */
+export type NodePostgresDriverOptions = object;
+
 export interface ConnectOptions<TSchema extends Record<string, unknown>> {
+  /**
+   * The driver for `postgres://` URLs: `'postgres'` (postgres.js, the default) or `'pg'` (node-postgres, a
+   * `pg.Pool`). Default: the `MULTIDB_DRIVER` environment variable, else `'postgres'`. `pglite:` URLs always
+   * open PGlite.
+   */
+  readonly driver?: UrlDriver | undefined;
+  /** Environment for `MULTIDB_DRIVER` (default `process.env`). */
+  readonly env?: Readonly<Record<string, string | undefined>> | undefined;
   /** Drizzle schema object, for `db.query` (relational queries). */
   readonly schema?: TSchema | undefined;
   /** `true` logs every query through Drizzle's default logger (parameters included, never credentials). */
   readonly logger?: boolean | Logger | undefined;
   /** A Drizzle cache (e.g. `MemoryCache` from `@multidb/cache`); share one instance across nodes with the same data. */
   readonly cache?: Cache | undefined;
-  /** postgres.js pool size (default 10). */
+  /** Pool size (postgres.js or node-postgres; default 10). */
   readonly max?: number | undefined;
-  /** Seconds before a connection attempt fails (postgres.js; default 10). */
+  /** Seconds before a connection attempt fails (default 10). */
   readonly connectTimeout?: number | undefined;
-  /** Seconds `close()` waits for running queries before ending postgres.js connections (default 5). */
+  /** Seconds `close()` waits for running queries before ending the connections (default 5). */
   readonly closeTimeout?: number | undefined;
-  /** Extra postgres.js options. */
+  /** Extra postgres.js options (used when the driver is postgres.js). */
   readonly postgres?: PostgresDriverOptions | undefined;
+  /** Extra `pg.Pool` options (used when the driver is node-postgres). */
+  readonly pg?: NodePostgresDriverOptions | undefined;
 }
 
 /** A Drizzle database plus what the toolkit needs to manage it. */
@@ -55,7 +70,7 @@ export interface DbHandle<TSchema extends Record<string, unknown> = Record<strin
   close(): Promise<void>;
 }
 
-/** The handle both drivers return: `close()` runs `closeOnce` the first time only. */
+/** The handle every driver returns: `close()` runs `closeOnce` the first time only. */
 export function makeHandle<TSchema extends Record<string, unknown>>(
   db: PgDatabase<PgQueryResultHKT, TSchema>,
   kind: DriverKind,

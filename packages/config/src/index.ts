@@ -6,7 +6,17 @@ export {
   MIN_BEARER_TOKEN_LENGTH,
 } from './bearer-auth.js';
 export { type Clock, settleClock, systemClock } from './clock.js';
-export { connect } from './connect.js';
+export { connect, DRIVER_ENV_VAR, urlDriver } from './connect.js';
+export type {
+  DmlCommand,
+  Driver,
+  DriverKind,
+  DriverQueries,
+  DriverTransaction,
+  ReservedSession,
+  TransactionOptions,
+} from './driver/driver.js';
+export { DRIVER_SOURCE, type DriverSource, driverOf, driverOfClient } from './driver/driver-of.js';
 export { causeChain, findCause, ownErrorCode } from './errors/cause-chain.js';
 export {
   type FailureKind,
@@ -26,9 +36,10 @@ export { type AnyPgDatabase, executeRows, normaliseRows } from './execute-rows.j
 export type {
   ConnectOptions,
   DbHandle,
-  DriverKind,
+  NodePostgresDriverOptions,
   PgliteInstance,
   PostgresDriverOptions,
+  UrlDriver,
 } from './handle.js';
 export {
   type ConfigError,

@@ -1,6 +1,6 @@
 import { err, ok, type Result } from 'neverthrow';
 import type { z } from 'zod';
-import { booleanVar, intentsVar, urlVar, weightVar } from './env-schema.js';
+import { booleanVar, driverVar, intentsVar, urlVar, weightVar } from './env-schema.js';
 import { redactText } from './redact.js';
 import {
   deepFreeze,
@@ -143,6 +143,8 @@ export function loadConfig(
     issues.push({ variable: 'BACKUP_DATABASE_URL', reason: 'is required when BACKUP_DB_ENABLED=true' });
   }
   const logQueries = flag('logQueries', 'LOG_DB_QUERIES', options.logQueries, false);
+  // Read by `connect` itself; checked here too so a bad value is reported with every other bad variable.
+  read('MULTIDB_DRIVER', driverVar);
 
   if (issues.length > 0 || primaryUrl === undefined) {
     const message = `invalid database configuration:\n${issues.map((i) => `  - ${i.variable} ${i.reason}`).join('\n')}`;

@@ -1,7 +1,7 @@
 import { MultiDbError } from './errors.js';
 
 /** The optional peer dependency each URL kind needs. */
-export type DriverPackage = 'postgres' | '@electric-sql/pglite';
+export type DriverPackage = 'postgres' | 'pg' | 'pg-copy-streams' | '@electric-sql/pglite';
 
 /**
  * Imports a module that needs an optional driver, only when a URL of that kind is opened; a driver the

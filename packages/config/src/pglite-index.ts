@@ -1,1 +1,1 @@
-export { type FromPgliteOptions, fromPglite } from './from-pglite.js';
+export { type FromPgliteOptions, fromPglite } from './driver/pglite/open.js';

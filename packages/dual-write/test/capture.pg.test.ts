@@ -7,5 +7,6 @@ afterAll(() => cluster.stop());
 
 describeCapture('PostgreSQL', 'memory', () => cluster.open());
 describeCapture('PostgreSQL', 'durable', () => cluster.open());
-// node-postgres primary and backup (`drizzle(new pg.Pool(...))`): memory mode (durable mode needs the driver layer).
-describeCapture('PostgreSQL over node-postgres', 'memory', () => cluster.open('node-postgres'));
+// The application's own node-postgres databases (`drizzle(new pg.Pool(...))`) as primary and backup.
+describeCapture('PostgreSQL over node-postgres', 'memory', () => cluster.open('own-pg'));
+describeCapture('PostgreSQL over node-postgres', 'durable', () => cluster.open('own-pg'));

@@ -1,4 +1,4 @@
-import type { DbHandle } from '@multidb/config';
+import { connect, type DbHandle, type UrlDriver } from '@multidb/config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkDrift, createDriftHealthHandler, syncBackup } from '../src/index.js';
 import { type PgPair, startPgPair } from './support/pg-pair.js';
@@ -27,6 +27,40 @@ afterAll(async () => {
 });
 
 const urls = () => pair.urlFlags;
+
+// Drift found and repaired with databases over each driver, and the CLI opening its URLs with MULTIDB_DRIVER.
+describe.each(['postgres', 'pg'] as const satisfies readonly UrlDriver[])('drift over %s', (driver) => {
+  it('finds changed, missing and extra rows and repairs them', async () => {
+    const [source, target] = await Promise.all([
+      connect(pair.primaryUrl, { driver, max: 1 }),
+      connect(pair.backupUrl, { driver, max: 1 }),
+    ]);
+    try {
+      await backup.exec(`UPDATE bulk.items SET n = -2 WHERE id IN (5, 25000);
+        DELETE FROM bulk.items WHERE id = 4242; INSERT INTO bulk.items VALUES (70000, 'extra', 0);`);
+      const found = (
+        await checkDrift({ source, target, recheckDelayMs: 0, tables: ['bulk.items'] })
+      )._unsafeUnwrap();
+      expect(found.tables[0]).toMatchObject({ changed: 2, missing: 1, extra: 1 });
+      const repaired = (
+        await checkDrift({ source, target, recheckDelayMs: 0, tables: ['bulk.items'], repair: true })
+      )._unsafeUnwrap();
+      expect(repaired).toMatchObject({ driftFound: true, repaired: true, clean: true });
+      await backup.exec('UPDATE bulk.items SET n = -3 WHERE id = 6');
+      const cli = await runCli(
+        'drift.ts',
+        [...urls(), '--tables', 'bulk.items', '--repair', '--recheck-delay-ms', '0'],
+        {
+          MULTIDB_DRIVER: driver,
+        },
+      );
+      expect(cli.code).toBe(0);
+      expect(cli.stdout).toMatch(/clean after repair/);
+    } finally {
+      await Promise.all([source.close(), target.close()]);
+    }
+  });
+});
 
 describe('drift on real PostgreSQL', () => {
   it('locates 10 changed rows among 50,000 and the other kinds, repairs them through the CLI', async () => {

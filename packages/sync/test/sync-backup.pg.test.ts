@@ -1,4 +1,4 @@
-import type { DbHandle } from '@multidb/config';
+import { connect, type DbHandle, type UrlDriver } from '@multidb/config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveEndpoint, type SqlEndpoint, syncBackup } from '../src/index.js';
 import { type PgPair, startPgPair } from './support/pg-pair.js';
@@ -43,8 +43,24 @@ async function expectEqual(tables = SYNCED_TABLES): Promise<void> {
 
 const urls = () => pair.urlFlags;
 
-describe('syncBackup on real PostgreSQL', () => {
+// The row path and the COPY path, with databases over each driver (the CLI cases below use the default one).
+describe.each(['postgres', 'pg'] as const satisfies readonly UrlDriver[])('syncBackup over %s', (driver) => {
+  let handles: { primary: DbHandle; backup: DbHandle };
+  beforeAll(async () => {
+    handles =
+      driver === 'postgres'
+        ? { primary, backup }
+        : {
+            primary: await connect(pair.primaryUrl, { driver, max: 1 }),
+            backup: await connect(pair.backupUrl, { driver, max: 1 }),
+          };
+  });
+  afterAll(async () => {
+    if (driver !== 'postgres') await Promise.all([handles.primary.close(), handles.backup.close()]);
+  });
+
   it('copies through COPY streams, row for row; a re-run writes nothing; changes are picked up', async () => {
+    const { primary, backup } = handles;
     await reset(3000);
     const report = (
       await syncBackup({ source: primary, target: backup, copyChunkRows: 1000 })
@@ -75,6 +91,7 @@ describe('syncBackup on real PostgreSQL', () => {
   });
 
   it('copies in row batches too, and reports a cycle a non-superuser cannot copy', async () => {
+    const { primary, backup } = handles;
     await reset(500);
     const report = (await syncBackup({ source: primary, target: backup, useCopy: false }))._unsafeUnwrap();
     expect(report.tables.find((t) => t.table === 'shop.orders')?.strategy).toBe('batch');
@@ -85,11 +102,18 @@ describe('syncBackup on real PostgreSQL', () => {
       GRANT CREATE ON DATABASE postgres TO limited; GRANT USAGE ON SCHEMA multidb_sync TO limited;
       GRANT ALL ON multidb_sync.checkpoint TO limited;`);
     const limitedUrl = pair.backupUrl.replace(/\/\/[^@]*@/, '//limited:limited-pw@');
-    const result = await syncBackup({
-      source: primary,
-      target: limitedUrl,
-      tables: ['shop.teams', 'shop.players'],
-    });
+    // A URL is opened with the driver MULTIDB_DRIVER names.
+    process.env.MULTIDB_DRIVER = driver;
+    let result: Awaited<ReturnType<typeof syncBackup>>;
+    try {
+      result = await syncBackup({
+        source: primary,
+        target: limitedUrl,
+        tables: ['shop.teams', 'shop.players'],
+      });
+    } finally {
+      delete process.env.MULTIDB_DRIVER;
+    }
     if (result.isErr()) throw new Error(result.error.message);
     const blocked = result.value;
     expect(blocked.ok).toBe(false);
@@ -97,7 +121,9 @@ describe('syncBackup on real PostgreSQL', () => {
     expect(blocked.tables[0]?.reason).toMatch(/reference each other.*session_replication_role/);
     await backup.exec('DROP OWNED BY limited; DROP ROLE limited;');
   });
+});
 
+describe('syncBackup on real PostgreSQL', () => {
   it('resumes after the CLI is killed mid-copy', async () => {
     await reset(10);
     await primary.exec(

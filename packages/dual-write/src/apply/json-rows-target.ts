@@ -40,7 +40,11 @@ export function jsonRowsTarget(
       const run = (db: AnyPgDatabase, query: { text: string; param: string }) => {
         const at = query.text.indexOf(ROWS);
         const head = sql.raw(query.text.slice(0, at));
-        return runReusable(db, sql`${head}${query.param}${sql.raw(query.text.slice(at + ROWS.length))}`);
+        return runReusable(
+          db,
+          sql`${head}${query.param}${sql.raw(query.text.slice(at + ROWS.length))}`,
+          backup,
+        );
       };
       // One statement is atomic by itself: no BEGIN/COMMIT round trips, unless a deadline must be able to stop it
       // from committing late, or a fence must run first.

@@ -1,3 +1,4 @@
+import type { AnyPgDatabase } from '@multidb/config';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { ChangeOp } from '../apply/change.js';
 import type { OutboxNames } from '../outbox/outbox-schema.js';
@@ -35,4 +36,15 @@ export interface CaptureContext {
   within(scope: TransactionScope): CaptureContext;
   /** The outermost transaction is about to commit: returns what to call once the COMMIT settled (ok or not). */
   committing(scope: TransactionScope): (committed: boolean) => void;
+}
+
+/** A context bound to the database it captures for (the one `withBackup` wrapped): its driver shapes results. */
+export interface BoundCaptureContext extends CaptureContext {
+  /** The wrapped database; `driverOf` it (behind a router: the primary's driver). */
+  readonly database: AnyPgDatabase;
+  within(scope: TransactionScope): BoundCaptureContext;
+}
+
+export function bindContext(context: CaptureContext, database: AnyPgDatabase): BoundCaptureContext {
+  return { ...context, database, within: (scope) => bindContext(context.within(scope), database) };
 }

@@ -4,8 +4,8 @@ import { extractUsedTable } from 'drizzle-orm/pg-core';
 import type { ChangeOp } from '../apply/change.js';
 import { reusableStatementName } from '../apply/run-query.js';
 import type { ColumnMeta, TableMeta } from '../table-meta.js';
-import type { CaptureContext, CapturedRow } from './capture-context.js';
-import { builderInternals, mapResultRow, type OrderedField, sessionKind } from './drizzle-internals.js';
+import type { BoundCaptureContext, CapturedRow } from './capture-context.js';
+import { builderInternals, mapResultRow, type OrderedField } from './drizzle-internals.js';
 import { noReturningResult } from './no-returning-result.js';
 import { withOutbox } from './outbox-statement.js';
 import { EXACT_SQL, keyArraySql, rowObjectSql, VERSION_SQL } from './row-text.js';
@@ -75,7 +75,7 @@ export function capturedPrepare(
   name: string | undefined,
   kind: MutationKind,
   meta: TableMeta,
-  context: CaptureContext,
+  context: BoundCaptureContext,
 ): unknown {
   const b = builderInternals(builder);
   const callerFields = b.config.returning;
@@ -93,12 +93,11 @@ export function capturedPrepare(
   }
   const offset = callerFields?.length ?? 0;
   const joins = b.joinsNotNullableMap;
-  const driver = sessionKind(b.session);
   const mapper = (rows: unknown[][]) => {
     if (context.mode === 'memory') {
       context.record(meta, op, capturedRows(rows, offset));
     } else if (rows.length > 0) context.wroteOutbox();
-    if (callerFields === undefined) return noReturningResult(rows, kind, driver);
+    if (callerFields === undefined) return noReturningResult(rows, kind, context.database);
     return rows.map((raw) => mapResultRow(callerFields, raw, joins));
   };
   const query = b.dialect.sqlToQuery(statement);
@@ -106,10 +105,11 @@ export function capturedPrepare(
     query,
     undefined,
     // The capture's extra RETURNING (and durable mode's two CTEs) cost more to plan than to run: prepared where
-    // the driver allows (postgres.js, unless `prepare: false`), once per connection and statement text. A name
-    // given by the caller gets a suffix: the statement is not the caller's text any more, and node-postgres refuses
-    // a name used for a different text on the same connection (e.g. the same `prepare('x')` on the raw database).
-    name === undefined ? reusableStatementName(b.session, query.sql) : `${name}_multidb_${context.mode}`,
+    // the driver allows (postgres.js unless `prepare: false`, node-postgres), once per connection and statement
+    // text. A name given by the caller gets a suffix: the statement is not the caller's text any more, and
+    // node-postgres refuses a name used for a different text on the same connection (e.g. the same `prepare('x')`
+    // on the raw database).
+    name === undefined ? reusableStatementName(context.database, query.sql) : `${name}_multidb_${context.mode}`,
     true,
     mapper as never,
     { type: kind, tables: extractUsedTable(meta.table) },

@@ -77,10 +77,3 @@ export function dialectCasing(dialect: PgDialect): CasingLike {
   }
   return casing;
 }
-
-/** The `entityKind` of a driver session (`PgliteSession`, `PostgresJsSession`, ...). */
-export function sessionKind(session: PgSession): string {
-  const ctor = (session as unknown as { constructor?: Record<symbol, unknown> }).constructor;
-  const kind = ctor?.[drizzle.entityKind];
-  return typeof kind === 'string' ? kind : 'unknown';
-}

@@ -2,7 +2,7 @@ import { MultiDbError } from '@multidb/config';
 import type { SQL } from 'drizzle-orm';
 import type { PgInsertBuilder, PgUpdateBuilder } from 'drizzle-orm/pg-core';
 import type { ColumnMeta, TableMeta } from '../table-meta.js';
-import type { CaptureContext } from './capture-context.js';
+import type { BoundCaptureContext } from './capture-context.js';
 import { capturedPrepare, type MutationKind } from './captured-prepare.js';
 
 type AnyInsertBuilder = PgInsertBuilder<never, never, boolean>;
@@ -18,7 +18,7 @@ const STATE = Symbol('multidb.capture');
 
 interface CaptureState {
   readonly meta: TableMeta;
-  readonly context: CaptureContext;
+  readonly context: BoundCaptureContext;
   readonly kind: MutationKind;
   /** `toSQL()` is running: `getSQL()` may show the statement. */
   showing: boolean;
@@ -122,23 +122,23 @@ interface OnConflictDoUpdate {
   readonly set: Row;
 }
 
-function withState<B>(builder: B, meta: TableMeta, context: CaptureContext, kind: MutationKind): B {
+function withState<B>(builder: B, meta: TableMeta, context: BoundCaptureContext, kind: MutationKind): B {
   (builder as unknown as Stateful)[STATE] = { meta, context, kind, showing: false, key: undefined };
   return builder;
 }
 
 /** `db.insert(t)`: the statement made by `.values()` or `.select()` is captured. */
-export function interceptInsert<B>(builder: B, meta: TableMeta, context: CaptureContext): B {
+export function interceptInsert<B>(builder: B, meta: TableMeta, context: BoundCaptureContext): B {
   return Object.defineProperties(withState(builder, meta, context, 'insert'), INSERT_METHODS) as B;
 }
 
 /** `db.update(t)`: the statement made by `.set()` is captured. */
-export function interceptUpdate<B>(builder: B, meta: TableMeta, context: CaptureContext): B {
+export function interceptUpdate<B>(builder: B, meta: TableMeta, context: BoundCaptureContext): B {
   return Object.defineProperties(withState(builder, meta, context, 'update'), UPDATE_METHODS) as B;
 }
 
 /** `db.delete(t)` is the statement itself. */
-export function interceptDelete<B>(builder: B, meta: TableMeta, context: CaptureContext): B {
+export function interceptDelete<B>(builder: B, meta: TableMeta, context: BoundCaptureContext): B {
   return Object.defineProperties(withState(builder, meta, context, 'delete'), STATEMENT_METHODS) as B;
 }
 

@@ -1,37 +1,21 @@
+import { type AnyPgDatabase, type DmlCommand, driverOf } from '@multidb/config';
+
 /**
  * The caller wrote no `returning()`, so it expects the driver's raw result (counts, no rows), but the wrapper ran
  * the statement with a `returning` of its own. For a DML statement with RETURNING the affected-row count equals
- * the number of returned rows, so the raw result can be rebuilt exactly:
- * - postgres.js: the same `Result` list, emptied (its `count` already is the row count; `command` and `columns`
- *   are set as for the plain statement);
- * - PGlite: `{ rows: [], fields: [], command, affectedRows, rowCount }`;
- * - other drivers (node-postgres shape): `{ rows: [], fields: [], command, rowCount }`.
+ * the number of returned rows, so the raw result can be rebuilt exactly, in the shape of the driver the
+ * statement ran on (`Driver.noReturningResult`; behind a router: the primary's driver). The write has already
+ * run: a database whose driver is not one of the three gets the node-postgres shape rather than an error.
  */
 export function noReturningResult(
   rows: unknown[],
   kind: 'insert' | 'update' | 'delete',
-  driver: string,
+  database: AnyPgDatabase,
 ): unknown {
-  const command = kind.toUpperCase();
-  const count = rows.length;
-  if (isPostgresJsResult(rows)) {
-    rows.length = 0;
-    rows.command = command;
-    rows.columns = [];
-    rows.count = count;
-    return rows;
+  const command = kind.toUpperCase() as DmlCommand;
+  try {
+    return driverOf(database).noReturningResult(rows, command);
+  } catch {
+    return { rows: [], fields: [], command, rowCount: rows.length };
   }
-  if (driver === 'PgliteSession')
-    return { rows: [], fields: [], command, affectedRows: count, rowCount: count };
-  return { rows: [], fields: [], command, rowCount: count };
-}
-
-interface PostgresJsResultLike extends Array<unknown> {
-  command: string;
-  columns: unknown[];
-  count: number;
-}
-
-function isPostgresJsResult(rows: unknown[]): rows is PostgresJsResultLike {
-  return 'command' in rows && 'count' in rows;
 }

@@ -1,6 +1,6 @@
 import type { AnyPgDatabase } from '@multidb/config';
 import type { PgTable } from 'drizzle-orm/pg-core';
-import type { CaptureContext } from './capture-context.js';
+import { type BoundCaptureContext, bindContext, type CaptureContext } from './capture-context.js';
 import { interceptDelete, interceptInsert, interceptUpdate } from './intercept-builders.js';
 import { TransactionScope } from './transaction-scope.js';
 
@@ -14,14 +14,15 @@ type TransactionFn = (
  * A database object that IS the original (same prototype chain: `is(x, PgDatabase)`, `db.query`, `$client`,
  * `execute` and every read are inherited untouched) with its mutation entry points and `transaction` replaced.
  */
-export function wrapDatabase<TDb extends AnyPgDatabase>(db: TDb, context: CaptureContext): TDb {
+export function wrapDatabase<TDb extends AnyPgDatabase>(db: TDb, unbound: CaptureContext): TDb {
+  const context = bindContext(unbound, db);
   return overlay(db, context, (callback, config) => rootTransaction(db, callback, config, context));
 }
 
 /** The original object as prototype, with capturing `insert`/`update`/`delete`/`with` and the given `transaction`. */
 function overlay<TDb extends AnyPgDatabase>(
   target: TDb,
-  context: CaptureContext,
+  context: BoundCaptureContext,
   transaction: (callback: (tx: AnyPgDatabase) => Promise<unknown>, config?: unknown) => Promise<unknown>,
 ): TDb {
   const wrapper = Object.create(target) as TDb;
@@ -38,7 +39,7 @@ function overlay<TDb extends AnyPgDatabase>(
   return wrapper;
 }
 
-function mutators(target: Mutators, context: CaptureContext): PropertyDescriptorMap {
+function mutators(target: Mutators, context: BoundCaptureContext): PropertyDescriptorMap {
   const values = plainMutators(target, context);
   return {
     insert: { value: values.insert },
@@ -47,7 +48,7 @@ function mutators(target: Mutators, context: CaptureContext): PropertyDescriptor
   };
 }
 
-function plainMutators(target: Mutators, context: CaptureContext): Mutators {
+function plainMutators(target: Mutators, context: BoundCaptureContext): Mutators {
   return {
     insert: ((table: PgTable) => {
       const meta = context.meta(table);
@@ -72,7 +73,7 @@ async function rootTransaction(
   db: AnyPgDatabase,
   callback: (tx: AnyPgDatabase) => Promise<unknown>,
   config: unknown,
-  context: CaptureContext,
+  context: BoundCaptureContext,
 ): Promise<unknown> {
   const scope = TransactionScope.root();
   const run = db.transaction.bind(db) as TransactionFn;
@@ -92,7 +93,11 @@ async function rootTransaction(
   }
 }
 
-function wrapTransaction(tx: AnyPgDatabase, context: CaptureContext, scope: TransactionScope): AnyPgDatabase {
+function wrapTransaction(
+  tx: AnyPgDatabase,
+  context: BoundCaptureContext,
+  scope: TransactionScope,
+): AnyPgDatabase {
   // A nested transaction is a savepoint: if it throws, only its own writes are dropped.
   return overlay(tx, context, async (callback) => {
     const child = scope.child();

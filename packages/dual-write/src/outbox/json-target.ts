@@ -19,7 +19,7 @@ export interface JsonTargetOptions {
 export function jsonTarget(backup: AnyPgDatabase, options: JsonTargetOptions): BackupTarget<string> {
   return jsonRowsTarget(backup, {
     statementTimeoutMs: options.statementTimeoutMs,
-    beforeApply: (tx) => checkFence(tx, options),
+    beforeApply: (tx) => checkFence(tx, options, backup),
   });
 }
 
@@ -27,7 +27,11 @@ export function jsonTarget(backup: AnyPgDatabase, options: JsonTargetOptions): B
  * A deposed drainer (its lock session died while it was still applying) must not overwrite what the new leader
  * wrote: the fence row keeps the highest epoch, and a lower one is refused.
  */
-async function checkFence(tx: AnyPgDatabase, options: JsonTargetOptions): Promise<void> {
+async function checkFence(
+  tx: AnyPgDatabase,
+  options: JsonTargetOptions,
+  backup: AnyPgDatabase,
+): Promise<void> {
   const epoch = options.epoch();
   if (epoch === undefined) return;
   const fence = qualified(options.names, 'fence');
@@ -35,6 +39,7 @@ async function checkFence(tx: AnyPgDatabase, options: JsonTargetOptions): Promis
     tx,
     sql`insert into ${fence} as f (id, epoch) values (1, ${epoch}) on conflict (id) do update
       set epoch = excluded.epoch where f.epoch <= excluded.epoch returning f.epoch`,
+    backup,
   );
   if (rows.length === 0) {
     throw new MultiDbError('FencedOut', `drainer epoch ${epoch} was superseded by a newer drainer`, {

@@ -1,4 +1,4 @@
-import { type AnyPgDatabase, MultiDbError } from '@multidb/config';
+import { type AnyPgDatabase, type Driver, driverOf, type ReservedSession } from '@multidb/config';
 import { isConnectionLost } from '../apply/error-kind.js';
 
 /** Who may drain the outbox. Exactly one holder at a time; a dead holder's lock frees itself. */
@@ -14,35 +14,19 @@ export const DEFAULT_LOCK_KEY: readonly [number, number] = Object.freeze([
   0x6d756c74, 0x64770001,
 ]) as readonly [number, number];
 
-interface ReservedSql {
-  (strings: TemplateStringsArray, ...values: unknown[]): Promise<Record<string, unknown>[]>;
-  release(): void;
-}
-interface PostgresJsClient {
-  reserve(): Promise<ReservedSql>;
-}
-interface PgliteClient {
-  readonly closed: boolean;
-  exec(query: string): Promise<unknown>;
-}
-
 /**
- * A session-level advisory lock on a DEDICATED connection: with a pool, a lock taken by whichever connection ran
- * the query would be held by a connection that then goes back to the pool. postgres.js: `reserve()` pins one
- * connection for as long as this process leads; when the process dies the server ends that session and the lock
- * is free for the next drainer. PGlite is one process: the lock is kept in memory per PGlite instance.
+ * A session-level advisory lock on a DEDICATED session (`driver.reserve()`): with a pool, a lock taken by
+ * whichever connection ran the query would be held by a connection that then goes back to the pool. The session
+ * is pinned for as long as this process leads; when the process dies the server ends that session and the lock
+ * is free for the next drainer. A driver with one shared session (PGlite, one process) keeps the lock in memory
+ * per instance instead. Throws `UnsupportedDriver` for a database over another driver: pass `lock` then.
  */
 export function advisoryLeaderLock(
   db: AnyPgDatabase,
   key: readonly [number, number] = DEFAULT_LOCK_KEY,
 ): LeaderLock {
-  const client = (db as unknown as { $client?: unknown }).$client;
-  if (isPostgresJs(client)) return postgresJsLock(client, key);
-  if (isPglite(client)) return pgliteLock(client, key);
-  throw new MultiDbError(
-    'UnsupportedDriver',
-    'the outbox drainer takes its advisory lock through postgres.js or PGlite; pass `lock` for other drivers',
-  );
+  const driver = driverOf(db);
+  return driver.sharedSession ? inMemoryLock(driver, key) : sessionLock(driver, key);
 }
 
 /**
@@ -76,49 +60,55 @@ function within<T>(
   ]).finally(() => clearTimeout(timer));
 }
 
-function postgresJsLock(client: PostgresJsClient, [classId, objId]: readonly [number, number]): LeaderLock {
-  let session: { readonly sql: ReservedSql; readonly pid: unknown } | undefined;
+const TRY_LOCK = 'select pg_try_advisory_lock($1::int, $2::int) as ok, pg_backend_pid() as pid';
+const UNLOCK = 'select pg_advisory_unlock($1::int, $2::int)';
+const BACKEND_PID = 'select pg_backend_pid() as pid';
+
+function sessionLock(driver: Driver, key: readonly [number, number]): LeaderLock {
+  const params = [key[0], key[1]];
+  let session: { readonly reserved: ReservedSession; readonly pid: unknown } | undefined;
   /**
-   * Forgets the session. A session whose connection broke (or stopped answering) is NOT released: postgres.js
-   * has already put that connection back in its closed queue (or reconnected it for the pool), and releasing it
-   * again would hand the pool a connection in a state it does not expect.
+   * Forgets the session. A session whose connection broke (or stopped answering) is discarded, never released:
+   * the driver must not hand it to the pool again as if it were healthy.
    */
   const forget = (release: boolean) => {
-    if (release) {
-      try {
-        session?.sql.release();
-      } catch {
-        // The connection is already gone.
-      }
-    }
+    endQuietly(session?.reserved, release);
     session = undefined;
   };
-  const releaseQuietly = (reserved: ReservedSql) => {
+  const endQuietly = (reserved: ReservedSession | undefined, release: boolean) => {
     try {
-      reserved.release();
+      if (release) reserved?.release();
+      else reserved?.discard();
     } catch {
-      // Gone already.
+      // The connection is already gone.
     }
   };
+  const releaseQuietly = (reserved: ReservedSession) => endQuietly(reserved, true);
   return {
     async tryAcquire() {
       if (session !== undefined) return true;
-      const reserved = await within(client.reserve(), LOCK_QUERY_TIMEOUT_MS, releaseQuietly);
+      const reserved = await within(driver.reserve(), LOCK_QUERY_TIMEOUT_MS, releaseQuietly);
       if (reserved === TIMED_OUT) return false;
       try {
         const rows = await within(
-          reserved`select pg_try_advisory_lock(${classId}::int, ${objId}::int) as ok, pg_backend_pid() as pid`,
+          reserved.rows<{ ok: unknown; pid: unknown }>(TRY_LOCK, params),
           LOCK_QUERY_TIMEOUT_MS,
         );
-        if (rows === TIMED_OUT) return false;
+        if (rows === TIMED_OUT) {
+          endQuietly(reserved, false);
+          return false;
+        }
         const [row] = rows;
         if (row?.ok === true) {
-          session = { sql: reserved, pid: row.pid };
+          session = { reserved, pid: row.pid };
           return true;
         }
       } catch (error) {
         // Treated as "not acquired"; the next round tries again.
-        if (isConnectionLost(error)) return false;
+        if (isConnectionLost(error)) {
+          endQuietly(reserved, false);
+          return false;
+        }
       }
       releaseQuietly(reserved);
       return false;
@@ -128,14 +118,18 @@ function postgresJsLock(client: PostgresJsClient, [classId, objId]: readonly [nu
       try {
         // The lock lives in one backend: a reconnected connection (another pid) no longer holds it.
         const held = session;
-        const rows = await within(held.sql`select pg_backend_pid() as pid`, LOCK_QUERY_TIMEOUT_MS, (late) => {
-          // A live session that answered too late still holds the lock: give it up so another drainer can lead.
-          if (late[0]?.pid !== held.pid) return;
-          held.sql`select pg_advisory_unlock(${classId}::int, ${objId}::int)`.then(
-            () => releaseQuietly(held.sql),
-            () => {},
-          );
-        });
+        const rows = await within(
+          held.reserved.rows<{ pid: unknown }>(BACKEND_PID),
+          LOCK_QUERY_TIMEOUT_MS,
+          (late) => {
+            // A live session that answered too late still holds the lock: give it up so another drainer can lead.
+            if (late[0]?.pid !== held.pid) return;
+            held.reserved.rows(UNLOCK, params).then(
+              () => releaseQuietly(held.reserved),
+              () => {},
+            );
+          },
+        );
         if (rows !== TIMED_OUT && rows[0]?.pid === held.pid) return true;
         forget(false);
         return false;
@@ -147,10 +141,7 @@ function postgresJsLock(client: PostgresJsClient, [classId, objId]: readonly [nu
     async release() {
       if (session === undefined) return;
       try {
-        const done = await within(
-          session.sql`select pg_advisory_unlock(${classId}::int, ${objId}::int)`,
-          LOCK_QUERY_TIMEOUT_MS,
-        );
+        const done = await within(session.reserved.rows(UNLOCK, params), LOCK_QUERY_TIMEOUT_MS);
         forget(done !== TIMED_OUT);
       } catch (error) {
         // A dead session has released the lock already.
@@ -160,16 +151,17 @@ function postgresJsLock(client: PostgresJsClient, [classId, objId]: readonly [nu
   };
 }
 
-const pgliteHolders = new WeakMap<object, Map<string, object>>();
+/** Holders per driver (one driver per client: `driverOf` caches them). */
+const sharedHolders = new WeakMap<object, Map<string, object>>();
 
-function pgliteLock(client: PgliteClient, key: readonly [number, number]): LeaderLock {
+function inMemoryLock(client: Driver, key: readonly [number, number]): LeaderLock {
   const me = {};
   const id = key.join(':');
   const holders = () => {
-    let map = pgliteHolders.get(client);
+    let map = sharedHolders.get(client);
     if (map === undefined) {
       map = new Map();
-      pgliteHolders.set(client, map);
+      sharedHolders.set(client, map);
     }
     return map;
   };
@@ -188,17 +180,4 @@ function pgliteLock(client: PgliteClient, key: readonly [number, number]): Leade
       if (holders().get(id) === me) holders().delete(id);
     },
   };
-}
-
-function isPostgresJs(client: unknown): client is PostgresJsClient {
-  return typeof client === 'function' && typeof (client as { reserve?: unknown }).reserve === 'function';
-}
-
-function isPglite(client: unknown): client is PgliteClient {
-  return (
-    typeof client === 'object' &&
-    client !== null &&
-    typeof (client as { exec?: unknown }).exec === 'function' &&
-    'waitReady' in client
-  );
 }

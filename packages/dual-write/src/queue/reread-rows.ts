@@ -50,10 +50,11 @@ export async function rereadChanges(
   for (let start = 0; start < keys.length; start += CHUNK) {
     const chunk = keys.slice(start, start + CHUNK);
     const { rows, at } = await primary.transaction(async (tx) => {
-      await runReusable(tx, sql`select ${settings}`);
+      await runReusable(tx, sql`select ${settings}`, primary);
       const rows = await runReusable<{ n: number | string; row: string }>(
         tx,
         sql`${sql.raw(head)}${`[${chunk.join(',')}]`}${sql.raw(tail)}`,
+        primary,
       );
       // Read AFTER the rows, by its own statement: every write the rows include committed before it, so their
       // versions are lower (also when no row was found, i.e. for deletes). See `reread-watches.ts` for writes
@@ -61,6 +62,7 @@ export async function rereadChanges(
       const [mark] = await runReusable<{ version: number | string }>(
         tx,
         sql.raw(`select ${VERSION_SQL} as "version"`),
+        primary,
       );
       return { rows, at: Number(mark?.version ?? 0) };
     });

@@ -1,5 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
-import { connect, type DbHandle } from '@multidb/config';
+import { connect, type DbHandle, type UrlDriver } from '@multidb/config';
 import { fromPglite } from '@multidb/config/pglite';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
@@ -41,14 +41,15 @@ export async function pglitePair(): Promise<Pair> {
   return makePair(primary, backup);
 }
 
-/** Real PostgreSQL servers (postgres.js): primary and backup of a test cluster. */
+/** Real PostgreSQL servers (postgres.js unless told): primary and backup of a test cluster. */
 export async function postgresPair(
   primaryUrl: string,
   backupUrl: string,
-  options: { migrate: boolean } = { migrate: true },
+  options: { readonly migrate: boolean; readonly driver?: UrlDriver } = { migrate: true },
 ): Promise<Pair> {
-  const primary = await connect(primaryUrl, { schema, connectTimeout: 5 });
-  const backup = await connect(backupUrl, { schema, connectTimeout: 2, max: 4 });
+  const { driver } = options;
+  const primary = await connect(primaryUrl, { schema, connectTimeout: 5, driver });
+  const backup = await connect(backupUrl, { schema, connectTimeout: 2, max: 4, driver });
   if (options.migrate) {
     for (const handle of [primary, backup]) {
       await handle.exec(DDL);

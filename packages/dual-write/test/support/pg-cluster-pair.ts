@@ -1,10 +1,11 @@
+import type { UrlDriver } from '@multidb/config';
 import { type PgCluster, startPgCluster } from '@multidb/testing';
 import { afterAll, beforeAll } from 'vitest';
 import { nodePostgresPair, type Pair, postgresPair } from './pair.js';
 
 /**
  * One real primary + backup cluster per test file, started on first use; `stopCluster` in the file's afterAll.
- * Each `open()` makes a fresh pair of connections to it.
+ * Each `open()` makes a fresh pair of connections to it (postgres.js unless a driver is given).
  */
 export function sharedCluster() {
   let cluster: Promise<PgCluster> | undefined;
@@ -15,13 +16,18 @@ export function sharedCluster() {
   let migrated = false;
   return {
     cluster: get,
-    /** A pair over postgres.js, or (`node-postgres`) over `drizzle(new pg.Pool(...))` databases. */
-    async open(driver: 'postgres.js' | 'node-postgres' = 'postgres.js'): Promise<Pair> {
+    /**
+     * A pair opened by `connect()` over postgres.js (default) or node-postgres (`'pg'`), or (`'own-pg'`) over the
+     * application's own `drizzle(new pg.Pool(...))` databases, as a user builds them.
+     */
+    async open(driver?: UrlDriver | 'own-pg'): Promise<Pair> {
       const c = await get();
       const backup = c.backup;
       if (backup === undefined) throw new Error('cluster started without a backup');
-      const open = driver === 'node-postgres' ? nodePostgresPair : postgresPair;
-      const pair = await open(c.primary.url, backup.url, { migrate: !migrated });
+      const pair =
+        driver === 'own-pg'
+          ? await nodePostgresPair(c.primary.url, backup.url, { migrate: !migrated })
+          : await postgresPair(c.primary.url, backup.url, { migrate: !migrated, driver });
       migrated = true;
       return pair;
     },

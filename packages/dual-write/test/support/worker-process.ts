@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { UrlDriver } from '@multidb/config';
 
 const WORKER = fileURLToPath(new URL('../fixtures/dual-write-worker.ts', import.meta.url));
 
@@ -7,18 +8,30 @@ export interface Worker {
   readonly child: ChildProcess;
   readonly isLeader: boolean;
   readonly writes: number;
+  /** The driver the worker opened its databases with (`DbHandle.kind`), once it is ready. */
+  readonly driver: string | undefined;
   /** Resolves when the worker's output satisfies `predicate`. */
   until(predicate: (worker: Worker) => boolean, timeoutMs?: number): Promise<void>;
   kill(): Promise<void>;
 }
 
-/** Starts the crash-test worker in its own Node process (tsx loader), reading its JSON-lines events. */
-export function startWorker(primaryUrl: string, backupUrl: string, role: 'writer' | 'drainer'): Worker {
+/**
+ * Starts the crash-test worker in its own Node process (tsx loader), reading its JSON-lines events. The worker
+ * opens its URLs with `driver` (through `MULTIDB_DRIVER`; default postgres.js).
+ */
+export function startWorker(
+  primaryUrl: string,
+  backupUrl: string,
+  role: 'writer' | 'drainer',
+  driver: UrlDriver = 'postgres',
+): Worker {
   const child = spawn(process.execPath, ['--import', 'tsx', WORKER, primaryUrl, backupUrl, role], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, MULTIDB_DRIVER: driver },
   });
   let leader = false;
   let writes = 0;
+  let opened: string | undefined;
   let exited = false;
   let stderr = '';
   const listeners = new Set<() => void>();
@@ -28,7 +41,8 @@ export function startWorker(primaryUrl: string, backupUrl: string, role: 'writer
     const lines = buffer.split('\n');
     buffer = lines.pop() ?? '';
     for (const line of lines) {
-      const event = JSON.parse(line) as { event: string; n?: number };
+      const event = JSON.parse(line) as { event: string; n?: number; driver?: string };
+      if (event.event === 'ready') opened = event.driver;
       if (event.event === 'leader') leader = true;
       if (event.event === 'wrote') writes = event.n ?? writes;
     }
@@ -51,6 +65,9 @@ export function startWorker(primaryUrl: string, backupUrl: string, role: 'writer
     },
     get writes() {
       return writes;
+    },
+    get driver() {
+      return opened;
     },
     until(predicate, timeoutMs = 60_000) {
       return new Promise<void>((resolve, reject) => {

@@ -263,7 +263,11 @@ export class MultiDbRouter<TSchema extends Record<string, unknown> = Record<stri
       this.#dialect,
       session as never,
       this.#schema as never,
-      { intent: route.intent, node: route.pinned?.name },
+      {
+        intent: route.intent,
+        node: route.pinned?.name,
+        driverSource: () => (route.pinned ?? (this.#nodes[0] as RouterNode)).openDatabase,
+      },
       { primary: () => this.$primary, replicas: () => this.$replicas },
     );
     if (this.#cache !== undefined) {

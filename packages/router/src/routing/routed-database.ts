@@ -1,4 +1,4 @@
-import type { Intent } from '@multidb/config';
+import { type AnyPgDatabase, DRIVER_SOURCE, type Intent } from '@multidb/config';
 import { entityKind } from 'drizzle-orm';
 import { PgDatabase, type PgDialect, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type {
@@ -36,7 +36,12 @@ export class RoutedDatabase<
     dialect: PgDialect,
     session: RoutingSession<TFullSchema, TSchema>,
     schema: RelationalSchemaConfig<TSchema> | undefined,
-    binding: { readonly intent: Intent | undefined; readonly node: string | undefined },
+    binding: {
+      readonly intent: Intent | undefined;
+      readonly node: string | undefined;
+      /** The node database whose driver this client's writes run on (the primary, or the pinned node). */
+      readonly driverSource: () => AnyPgDatabase | undefined;
+    },
     hatches: EscapeHatches<TFullSchema>,
   ) {
     super(dialect, session, schema);
@@ -47,6 +52,8 @@ export class RoutedDatabase<
     Object.defineProperties(this, {
       $primary: { get: () => hatches.primary(), enumerable: false },
       $replicas: { get: () => hatches.replicas(), enumerable: false },
+      // `driverOf(db)` (e.g. dual-write shaping a result the way the primary's driver does) follows it.
+      [DRIVER_SOURCE]: { value: binding.driverSource, enumerable: false },
     });
   }
 }

@@ -1,4 +1,6 @@
 import type { DbHandle } from '@multidb/config';
+import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { migrate as migrateNodePostgres } from 'drizzle-orm/node-postgres/migrator';
 import type { PgliteDatabase } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
@@ -19,9 +21,12 @@ export async function runDrizzleMigrator(
     migrationsTable: config.table,
     migrationsSchema: config.schema,
   };
-  if (handle.kind === 'pglite') {
-    await migratePglite(handle.db as unknown as PgliteDatabase<AnySchema>, migrationConfig);
-  } else {
-    await migratePostgres(handle.db as unknown as PostgresJsDatabase<AnySchema>, migrationConfig);
+  switch (handle.kind) {
+    case 'pglite':
+      return migratePglite(handle.db as unknown as PgliteDatabase<AnySchema>, migrationConfig);
+    case 'pg':
+      return migrateNodePostgres(handle.db as unknown as NodePgDatabase<AnySchema>, migrationConfig);
+    case 'postgres':
+      return migratePostgres(handle.db as unknown as PostgresJsDatabase<AnySchema>, migrationConfig);
   }
 }

@@ -1,27 +1,12 @@
-import type { Readable, Writable } from 'node:stream';
-import type { DriverKind } from '@multidb/config';
+import type { DriverKind, DriverTransaction, TransactionOptions } from '@multidb/config';
 
-/** One transaction on one database. Text SQL with `$n` parameters; identifiers quoted by the caller. */
-export interface SqlTx {
-  /** Rows as objects keyed by column name. */
-  rows<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<T[]>;
-  /** Rows as arrays, in select-list order. */
-  values(text: string, params?: readonly unknown[]): Promise<unknown[][]>;
-  /** A statement; resolves to the number of rows it affected. */
-  execute(text: string, params?: readonly unknown[]): Promise<number>;
-  /** `COPY ... TO STDOUT` as a stream; `undefined` when the driver has no COPY streams (PGlite). */
-  readonly copyTo: ((text: string) => Promise<Readable>) | undefined;
-  /** `COPY ... FROM STDIN` as a stream; `undefined` when the driver has no COPY streams (PGlite). */
-  readonly copyFrom: ((text: string) => Promise<Writable>) | undefined;
-}
-
-export interface TransactionOptions {
-  readonly readOnly?: boolean;
-}
+/** One transaction on one database: text SQL with `$n` parameters, and COPY streams where the driver has them. */
+export type SqlTx = DriverTransaction;
+export type { TransactionOptions };
 
 /**
- * The small driver interface sync and drift run on (postgres.js or PGlite). Every transaction starts with the
- * fixed session settings, so text output is the same on both sides.
+ * What sync and drift run on: a database's driver (postgres.js, node-postgres or PGlite) plus its printable
+ * address. Every transaction starts with the fixed session settings, so text output is the same on both sides.
  */
 export interface SqlEndpoint {
   readonly kind: DriverKind;

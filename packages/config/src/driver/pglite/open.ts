@@ -3,9 +3,9 @@ import { dirname, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle } from 'drizzle-orm/pglite';
-import { MultiDbError } from './errors.js';
-import { type ConnectOptions, type DbHandle, makeHandle } from './handle.js';
-import type { ParsedUrl } from './parse-url.js';
+import { MultiDbError } from '../../errors.js';
+import { type ConnectOptions, type DbHandle, makeHandle } from '../../handle.js';
+import type { ParsedUrl } from '../../parse-url.js';
 
 export interface FromPgliteOptions<TSchema extends Record<string, unknown>> extends ConnectOptions<TSchema> {
   /** Shown in `safeUrl` as `pglite:<name>` (default `memory`). */

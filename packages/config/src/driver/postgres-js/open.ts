@@ -1,11 +1,9 @@
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
-import { type ConnectOptions, type DbHandle, makeHandle } from './handle.js';
-import type { ParsedUrl } from './parse-url.js';
-
-/** Default seconds `close()` lets running queries finish before postgres.js ends the connections. */
-export const DEFAULT_CLOSE_TIMEOUT_SECONDS = 5;
+import { type ConnectOptions, type DbHandle, makeHandle } from '../../handle.js';
+import type { ParsedUrl } from '../../parse-url.js';
+import { DEFAULT_CLOSE_TIMEOUT_SECONDS } from './driver.js';
 
 /** Opens a `postgres://` / `postgresql://` URL through postgres.js (NOTICEs silenced, reconnects capped at 2 s). */
 export function openPostgres<TSchema extends Record<string, unknown>>(

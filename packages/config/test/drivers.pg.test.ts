@@ -1,0 +1,58 @@
+import { type PgCluster, startPgCluster } from '@multidb/testing';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { drizzle as drizzlePostgresJs } from 'drizzle-orm/postgres-js';
+import pg from 'pg';
+import postgres from 'postgres';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { connect, driverOf } from '../src/index.js';
+import { describeDriver } from './support/driver-suite.js';
+
+let cluster: PgCluster;
+
+beforeAll(async () => {
+  cluster = await startPgCluster({ replicas: 0 });
+});
+afterAll(async () => {
+  await cluster?.stop();
+});
+
+describeDriver({ kind: 'postgres', open: () => connect(cluster.primary.url, { max: 3 }) });
+describeDriver({ kind: 'pg', open: () => connect(cluster.primary.url, { driver: 'pg', max: 3 }) });
+
+it('MULTIDB_DRIVER=pg opens node-postgres, with a redacted safeUrl', async () => {
+  const handle = await connect(cluster.primary.url, { env: { MULTIDB_DRIVER: 'pg' } });
+  try {
+    expect(handle.kind).toBe('pg');
+    expect(handle.safeUrl).not.toMatch(/:[^/@]+@/);
+    await handle.exec('select 1; select 2');
+  } finally {
+    await handle.close();
+  }
+});
+
+it("takes the application's own Drizzle databases: pg.Pool, pg.Client, postgres.js", async () => {
+  const pool = new pg.Pool({ connectionString: cluster.primary.url, max: 2 });
+  const client = new pg.Client({ connectionString: cluster.primary.url });
+  await client.connect();
+  const sql = postgres(cluster.primary.url, { max: 1, onnotice: () => {} });
+  try {
+    for (const [db, kind] of [
+      [drizzlePg(pool), 'pg'],
+      [drizzlePg(client), 'pg'],
+      [drizzlePg({ connection: cluster.primary.url }), 'pg'],
+      [drizzlePostgresJs(sql), 'postgres'],
+    ] as const) {
+      const driver = driverOf(db as never);
+      expect(driver.kind).toBe(kind);
+      expect(await driver.rows('select $1::int as n', [7])).toEqual([{ n: 7 }]);
+      const session = await driver.reserve();
+      expect(await session.values('select 1')).toEqual([[1]]);
+      session.release();
+      if ('$client' in db && db.$client !== pool && db.$client !== client && db.$client !== sql) {
+        await driver.close();
+      }
+    }
+  } finally {
+    await Promise.all([pool.end(), client.end(), sql.end()]);
+  }
+});
