@@ -109,7 +109,9 @@ export function capturedPrepare(
     // text. A name given by the caller gets a suffix: the statement is not the caller's text any more, and
     // node-postgres refuses a name used for a different text on the same connection (e.g. the same `prepare('x')`
     // on the raw database).
-    name === undefined ? reusableStatementName(context.database, query.sql) : `${name}_multidb_${context.mode}`,
+    name === undefined
+      ? reusableStatementName(context.database, query.sql)
+      : `${name}_multidb_${context.mode}`,
     true,
     mapper as never,
     { type: kind, tables: extractUsedTable(meta.table) },
