@@ -1,5 +1,6 @@
 import { MultiDbError } from '@multidb/config';
 import { z } from 'zod';
+import { DEFAULT_DEPTH_REFRESH_MS } from '../outbox/outbox-gauge.js';
 import { DEFAULT_RETRY_DELAYS_MS } from '../retry/retry-policy.js';
 
 const whole = (min: number) => {
@@ -52,7 +53,7 @@ const drainerSchema = z.object({
   retryJitter: drainerKnobs.retryJitter.default(0),
   statementTimeoutMs: drainerKnobs.statementTimeoutMs.optional(),
   applyTimeoutMs: drainerKnobs.applyTimeoutMs.optional(),
-  depthRefreshMs: drainerKnobs.depthRefreshMs.default(1000),
+  depthRefreshMs: drainerKnobs.depthRefreshMs.default(DEFAULT_DEPTH_REFRESH_MS),
   clock: clock.optional(),
   logger: logger.optional(),
 });
@@ -89,7 +90,7 @@ const writerSchema = z.object({
       error: 'must be true, false or drainer options',
     })
     .default(true),
-  depthRefreshMs: ms('zero').default(1000),
+  depthRefreshMs: ms('zero').default(DEFAULT_DEPTH_REFRESH_MS),
   clock: clock.optional(),
   logger: logger.optional(),
 });

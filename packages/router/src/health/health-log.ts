@@ -39,7 +39,8 @@ export class HealthLog {
 
   /** Called after every eligibility update: logs only flips, never the first reading. */
   lag(node: RouterNode): void {
-    if (node.role === 'primary') return;
+    // Before its first probe a replica's lag is unknown by construction: that is no transition.
+    if (node.role === 'primary' || node.health.lastCheckAt === undefined) return;
     const was = this.#lagOk.get(node);
     this.#lagOk.set(node, node.lagOk);
     if (was === undefined || was === node.lagOk || !node.healthy) return;
