@@ -1,0 +1,7 @@
+export {
+  type DriftReading,
+  type DriftRecorder,
+  type DriftReportLike,
+  type DriftSource,
+  driftRecorder,
+} from './drift-status.js';
