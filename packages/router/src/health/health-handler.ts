@@ -151,11 +151,11 @@ export function healthDetail(health: HealthStatus, status: ServingStatus): Healt
   };
 }
 
-function withoutUrls(text: string): string {
+export function withoutUrls(text: string): string {
   return redactText(text).replace(URL_IN_TEXT, '[url]').replace(PASSWORD_IN_TEXT, '$1$2***');
 }
 
-function checkedToken(token: string): string {
+export function checkedToken(token: string): string {
   if (typeof token !== 'string' || token.length < MIN_TOKEN_LENGTH)
     throw new MultiDbError(
       'InvalidHealthConfig',
@@ -165,11 +165,14 @@ function checkedToken(token: string): string {
 }
 
 /** Hashing first gives equal-length buffers, so the comparison time does not depend on the token's length. */
-function tokenDigest(token: string): Buffer {
+export function tokenDigest(token: string): Buffer {
   return createHash('sha256').update(token, 'utf8').digest();
 }
 
-function authorize(header: string | null, expected: Buffer | undefined): 'anonymous' | 'granted' | 'denied' {
+export function authorize(
+  header: string | null,
+  expected: Buffer | undefined,
+): 'anonymous' | 'granted' | 'denied' {
   if (header === null) return 'anonymous';
   const match = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
   if (expected === undefined || match === null) return 'denied';

@@ -5,3 +5,5 @@ export {
   type DriftSource,
   driftRecorder,
 } from './drift-status.js';
+export { createOpsHandler, type OpsHandlerOptions } from './ops-handler.js';
+export type { OpsNode, OpsRouterSource, OpsSample, OpsSources, OpsState } from './ops-state.js';
