@@ -159,7 +159,7 @@ function backup(state: OpsState): string {
         : `<tr data-writer="${esc(name)}"><td>${esc(name)}</td><td>${esc(q.mode)}</td><td>${num(q.depth)}</td><td>${num(q.lagSeconds, 2, ' s')}</td><td>${num(q.deadLettered)}</td><td>${num(q.overflowed)}</td><td><span class="pill ${q.reachable ? 'ok' : 'bad'}">${q.reachable ? 'reachable' : 'unreachable'}</span></td></tr>`,
     );
     parts.push(
-      '<table><thead><tr><th>dual-write</th><th>mode</th><th>queue depth</th><th>oldest pending</th><th>dead letters</th><th>overflowed</th><th>backup</th></tr></thead>',
+      '<table><thead><tr><th>writer</th><th>mode</th><th>queued</th><th>oldest</th><th>dead letters</th><th>overflowed</th><th>backup</th></tr></thead>',
       `<tbody>${rows.join('')}</tbody></table>`,
     );
   }
@@ -203,7 +203,7 @@ const CSS = `
 body{margin:0;font:14px/1.4 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;background:var(--bg);color:var(--fg)}
 header{display:flex;gap:12px;align-items:center;padding:12px 20px;border-bottom:1px solid var(--line)}
 h1{font-size:16px;margin:0}h2{font-size:13px;text-transform:uppercase;letter-spacing:.04em;color:var(--muted);margin:0 0 8px}
-main{display:grid;grid-template-columns:1fr 1fr;gap:16px;padding:16px 20px}
+main{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:16px;padding:16px 20px}
 section{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:12px;overflow-x:auto}
 section.wide{grid-column:1/-1}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:4px 8px;border-bottom:1px solid var(--line);white-space:nowrap}
@@ -263,7 +263,8 @@ export function renderPage(
 <section class="wide"><h2>Nodes</h2><div id="nodes">${s.nodes}</div></section>
 <section class="wide"><h2>Live history: queries per second and state per node</h2><div id="chart">${s.chart}</div></section>
 <section><h2>Routing per intent</h2><div id="routing">${s.routing}</div></section>
-<section><h2>Backup</h2><div id="backup">${s.backup}</div><h2>Last drift check</h2><div id="drift">${s.drift}</div></section>
+<section><h2>Backup</h2><div id="backup">${s.backup}</div></section>
+<section class="wide"><h2>Last drift check</h2><div id="drift">${s.drift}</div></section>
 </main>
 <script nonce="${n}">${SCRIPT(options.pollMs)}</script></body></html>`;
 }
