@@ -162,6 +162,19 @@ describe('createOpsHandler', () => {
     const https = await ops(new Request(`https://ops.example/ops?token=${TOKEN}`));
     expect(https.headers.get('set-cookie')).toContain('; Secure');
     expect((await ops(bearer(PAGE, { method: 'POST' }))).status).toBe(405);
+    const broken = createOpsHandler({
+      token: TOKEN,
+      router: {
+        closed: false,
+        getMetrics: () => router.getMetrics(),
+        getHealthStatus: () => {
+          throw new Error(`cannot build: postgres://u:${MARKER}@h/db`);
+        },
+      },
+    });
+    const failed = await broken(bearer());
+    expect(failed.status).toBe(503);
+    expect(await failed.text()).toBe('unavailable\n');
   });
 
   test('the live history: one sample per poll interval, the chart follows the queries and the state', async () => {

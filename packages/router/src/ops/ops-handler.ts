@@ -73,7 +73,16 @@ export function createOpsHandler(options: OpsHandlerOptions): (req: Request) => 
     if (check(req) !== 'granted') return unauthorized();
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return new Response(null, { status: 405, headers: { ...SECURITY_HEADERS, allow: 'GET, HEAD' } });
-    const state = readOpsState(options, history, now());
+    let state: ReturnType<typeof readOpsState>;
+    try {
+      state = readOpsState(options, history, now());
+    } catch {
+      // e.g. a lazy router whose configuration is invalid: no detail, which could hold anything
+      return new Response('unavailable\n', {
+        status: 503,
+        headers: { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8' },
+      });
+    }
     const head = req.method === 'HEAD';
     if (url.searchParams.has('state')) {
       const body = JSON.stringify({ state, sections: renderSections(state) });
