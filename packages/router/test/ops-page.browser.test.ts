@@ -188,5 +188,5 @@ describe.skipIf(!available)('the ops page in headless Chromium', () => {
       await reads;
       await context.close();
     }
-  });
+  }, 300_000);
 });
