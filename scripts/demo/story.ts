@@ -6,6 +6,7 @@ import type { Narrator } from './narrator.js';
 import { startPgEnvironment } from './pg-environment.js';
 import { startPgliteEnvironment } from './pglite-environment.js';
 import { buildReport, type DemoReport, type StoryFigures } from './report.js';
+import type { DemoServer } from './serve.js';
 import { backupOutageStep } from './steps/backup-outage-step.js';
 import { driftStep } from './steps/drift-step.js';
 import { readYourWritesStep } from './steps/read-your-writes-step.js';
@@ -22,6 +23,8 @@ export interface StoryOptions {
   /** PGlite data directory, relative to the working directory (reset on every run). */
   readonly dataDir: string;
   readonly narrator: Narrator;
+  /** `--serve`: the ops page, started with the application and held after the report (`report` is printed first). */
+  readonly serve?: { readonly server: DemoServer; readonly report: (result: StoryResult) => void };
 }
 
 export interface StoryResult {
@@ -66,6 +69,7 @@ export async function runStory(options: StoryOptions): Promise<StoryResult> {
   };
   let env: DemoEnvironment | undefined;
   let app: DemoApp | undefined;
+  let ctx: StoryContext | undefined;
   let error: string | undefined;
   narrator.begin(STEPS.length + 2);
   try {
@@ -80,10 +84,12 @@ export async function runStory(options: StoryOptions): Promise<StoryResult> {
     claims.push(...setup.claims);
     const workload = await Workload.start(app);
     app.api.onRequest = (requests, failed) => narrator.requests(requests, failed);
-    const ctx: StoryContext = { env, app, narrator, workload };
+    const story: StoryContext = { env, app, narrator, workload };
+    ctx = story;
+    await options.serve?.server.ready(story);
     for (const [key, title, run] of STEPS) {
       narrator.section(title);
-      const outcome = await timed(key, () => run(ctx));
+      const outcome = await timed(key, () => run(story));
       Object.assign(steps, { [key]: outcome.figures });
       claims.push(...outcome.claims);
     }
@@ -102,6 +108,12 @@ export async function runStory(options: StoryOptions): Promise<StoryResult> {
     error,
   });
   const secrets = [...(env?.secrets ?? []), ...(app ? [app.healthToken] : [])];
+  if (options.serve !== undefined) {
+    narrator.end();
+    options.serve.report({ report, secrets });
+    if (ctx !== undefined) await options.serve.server.hold(ctx).catch(() => undefined);
+    await options.serve.server.close().catch(() => undefined);
+  }
   await app?.close().catch(() => undefined);
   await env?.close().catch(() => undefined);
   narrator.end();

@@ -36,6 +36,7 @@ export type { LagEstimate, ReplicationState } from './lag/lag-tracker.js';
 export { type PositionSource, type ReplicationSample, sqlPositionSource } from './lag/position-source.js';
 export type { NodeMetrics, RouteKey, RouterMetricsSnapshot } from './metrics/router-metrics.js';
 export type { NodeInfo, NodeRole } from './nodes/node-info.js';
+export * from './ops/index.js';
 export { createDbRouter } from './router/create-db-router.js';
 export type { ClientOptions, DbRouter, RouterTransaction } from './router/db-router-api.js';
 export {

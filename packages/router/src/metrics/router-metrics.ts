@@ -14,6 +14,8 @@ export interface NodeMetrics {
   readonly connectionErrors: number;
   /** Average over every query, ms. */
   readonly latencyAvgMs: number | null;
+  /** Median over the last 1024 queries, ms. */
+  readonly latencyP50Ms: number | null;
   /** 99th percentile over the last 1024 queries, ms. */
   readonly latencyP99Ms: number | null;
   readonly healthy: boolean;
@@ -47,6 +49,8 @@ export interface RouterMetricsSnapshot {
   /** ISO time of the last completed health round; `null` before the first. */
   readonly lastHealthCheckAt: string | null;
   readonly forcedToPrimary: boolean;
+  /** The configured replica lag limits (`lag` option); `null`: no limit. */
+  readonly lagLimits: { readonly maxBytes: number | null; readonly maxSeconds: number | null };
 }
 
 const WINDOW = 1024;
@@ -64,11 +68,13 @@ class LatencyWindow {
     this.total += ms;
   }
 
-  p99(): number | null {
+  /** The p50 and p99 of the window, from one sort. */
+  percentiles(): { p50: number | null; p99: number | null } {
     const n = Math.min(this.count, WINDOW);
-    if (n === 0) return null;
+    if (n === 0) return { p50: null, p99: null };
     const sorted = this.samples.slice(0, n).sort();
-    return sorted[Math.min(n - 1, Math.ceil(n * 0.99) - 1)] as number;
+    const at = (q: number) => sorted[Math.min(n - 1, Math.max(0, Math.ceil(n * q) - 1))] as number;
+    return { p50: at(0.5), p99: at(0.99) };
   }
 }
 
@@ -107,6 +113,7 @@ export class RouterMetrics {
     nodes: readonly RouterNode[],
     lastHealthCheckAt: number | undefined,
     forced: boolean,
+    lag: { readonly maxBytes: number; readonly maxSeconds: number },
   ): RouterMetricsSnapshot {
     const routed = {} as Record<RouteKey, Record<string, number>>;
     for (const [r, key] of ROUTE_KEYS.entries()) {
@@ -117,13 +124,15 @@ export class RouterMetrics {
     const perNode: Record<string, NodeMetrics> = {};
     for (const node of nodes) {
       const window = this.#latency[node.index] as LatencyWindow;
+      const { p50, p99 } = window.percentiles();
       perNode[node.name] = {
         role: node.role,
         queries: window.count,
         errors: window.errors,
         connectionErrors: window.connectionErrors,
         latencyAvgMs: window.count === 0 ? null : window.total / window.count,
-        latencyP99Ms: window.p99(),
+        latencyP50Ms: p50,
+        latencyP99Ms: p99,
         healthy: node.healthy,
         timesDown: node.health.downCount,
       };
@@ -142,6 +151,9 @@ export class RouterMetrics {
       nodes: perNode,
       lastHealthCheckAt: lastHealthCheckAt === undefined ? null : new Date(lastHealthCheckAt).toISOString(),
       forcedToPrimary: forced,
+      lagLimits: { maxBytes: finite(lag.maxBytes), maxSeconds: finite(lag.maxSeconds) },
     };
   }
 }
+
+const finite = (limit: number): number | null => (Number.isFinite(limit) ? limit : null);

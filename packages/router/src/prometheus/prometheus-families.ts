@@ -2,12 +2,15 @@ import type { BackupDetail } from '../health/backup-status.js';
 import type { HealthStatus } from '../health/health-status.js';
 import type { RouterMetricsSnapshot } from '../metrics/router-metrics.js';
 import { ROUTE_KEYS } from '../metrics/router-metrics.js';
+import type { DriftReading } from '../ops/drift-status.js';
 
 export interface RouterState {
   readonly metrics: RouterMetricsSnapshot;
   readonly health: HealthStatus;
   /** With `backup` sources: their snapshot (see `BACKUP_FAMILIES`). */
   readonly backup?: BackupDetail | undefined;
+  /** With a `drift` source: the last drift check (see `DRIFT_FAMILIES`). */
+  readonly drift?: DriftReading | undefined;
 }
 
 export interface Sample {
@@ -140,6 +143,12 @@ export const FAMILIES: readonly Family[] = [
   ),
   perNodeFamily(
     'gauge',
+    'node_query_latency_p50_seconds',
+    'Median query latency per node over the last 1024 queries.',
+    (node, state) => msToSeconds(nodeMetric(state, node.name)?.latencyP50Ms ?? null),
+  ),
+  perNodeFamily(
+    'gauge',
     'node_query_latency_p99_seconds',
     '99th percentile of query latency per node over the last 1024 queries.',
     (node, state) => msToSeconds(nodeMetric(state, node.name)?.latencyP99Ms ?? null),
@@ -161,6 +170,18 @@ export const FAMILIES: readonly Family[] = [
     'node_replication_lag_seconds',
     'How long the primary has been past the replica replay position; absent when unknown.',
     (node) => (node.role === 'primary' ? null : node.lagSeconds),
+  ),
+  perNodeFamily(
+    'gauge',
+    'node_max_lag_bytes',
+    'The lag limit in WAL bytes past which the replica leaves rotation (lag.maxBytes); absent without one.',
+    (node, { metrics }) => (node.role === 'primary' ? null : metrics.lagLimits.maxBytes),
+  ),
+  perNodeFamily(
+    'gauge',
+    'node_max_lag_seconds',
+    'The lag limit in seconds past which the replica leaves rotation (lag.maxSeconds); absent without one.',
+    (node, { metrics }) => (node.role === 'primary' ? null : metrics.lagLimits.maxSeconds),
   ),
   {
     name: 'node_replication_state',
@@ -298,4 +319,49 @@ export const BACKUP_FAMILIES: readonly Family[] = [
           ]
         : [],
   },
+];
+
+/**
+ * A drift value labelled `target="backup"`, or none before the first check (an unlabelled prom-client gauge would
+ * print a made-up 0).
+ */
+function driftFamily(
+  name: string,
+  help: string,
+  value: (drift: DriftReading) => number | null | undefined,
+): Family {
+  return {
+    name,
+    help,
+    type: 'gauge',
+    labelNames: ['target'],
+    samples: ({ drift }) => {
+      const v = drift === undefined ? undefined : value(drift);
+      return v === null || v === undefined ? [] : [{ labels: { target: 'backup' }, value: v }];
+    },
+  };
+}
+
+/** The last drift check (`drift` option): when it ran, whether the backup equals the primary, how much differs. */
+export const DRIFT_FAMILIES: readonly Family[] = [
+  driftFamily(
+    'drift_last_run_timestamp_seconds',
+    'Unix time the last drift check between the primary and the backup finished; absent before the first.',
+    (drift) => seconds(drift.checkedAt),
+  ),
+  driftFamily(
+    'drift_ok',
+    '1 when the last drift check found the backup equal to the primary, 0 when it found differences or failed.',
+    (drift) => flag(drift.ok),
+  ),
+  driftFamily(
+    'drift_differences',
+    'Schema differences plus missing, extra and changed rows found by the last drift check (absent if it failed).',
+    (drift) => (drift.error === null ? drift.differences : null),
+  ),
+  driftFamily(
+    'drift_duration_seconds',
+    'How long the last drift check took (absent if it failed).',
+    (drift) => (drift.error === null ? drift.durationSeconds : null),
+  ),
 ];

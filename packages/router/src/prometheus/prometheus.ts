@@ -1,8 +1,15 @@
 import { MultiDbError } from '@multidb/config';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { type BackupSources, backupDetail } from '../health/backup-status.js';
+import { type DriftSource, driftReading } from '../ops/drift-status.js';
 import type { DbRouter } from '../router/db-router-api.js';
-import { BACKUP_FAMILIES, FAMILIES, type Family, type RouterState } from './prometheus-families.js';
+import {
+  BACKUP_FAMILIES,
+  DRIFT_FAMILIES,
+  FAMILIES,
+  type Family,
+  type RouterState,
+} from './prometheus-families.js';
 
 /** What the exposition needs from a router (any schema). */
 export type MetricsSource = Pick<DbRouter, 'getMetrics' | 'getHealthStatus'>;
@@ -14,6 +21,8 @@ export interface PrometheusOptions {
   readonly registry?: Registry;
   /** The backup's engines (dual-write writer, replication monitor): exported as `backup_*` and `replication_*`. */
   readonly backup?: BackupSources;
+  /** The last drift check (e.g. a `driftRecorder()`): exported as `drift_*`. */
+  readonly drift?: DriftSource;
 }
 
 export interface PrometheusExposition {
@@ -49,6 +58,7 @@ export function prometheusMetrics(
         metrics: router.getMetrics(),
         health: router.getHealthStatus(),
         backup: backupDetail(options.backup),
+        drift: driftReading(options.drift),
       };
       queueMicrotask(() => {
         scrape = undefined;
@@ -59,6 +69,8 @@ export function prometheusMetrics(
   for (const family of FAMILIES) register(family, prefix, registry, state);
   if (options.backup !== undefined)
     for (const family of BACKUP_FAMILIES) register(family, prefix, registry, state);
+  if (options.drift !== undefined)
+    for (const family of DRIFT_FAMILIES) register(family, prefix, registry, state);
   return {
     registry,
     contentType: registry.contentType,

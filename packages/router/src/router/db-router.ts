@@ -217,7 +217,7 @@ export class MultiDbRouter<TSchema extends Record<string, unknown> = Record<stri
   }
 
   getMetrics(): RouterMetricsSnapshot {
-    return this.#metrics.snapshot(this.#nodes, this.#monitor.lastRoundAt, this.#planner.forced);
+    return this.#metrics.snapshot(this.#nodes, this.#monitor.lastRoundAt, this.#planner.forced, this.#lag);
   }
 
   forceFailoverToPrimary(): void {
