@@ -5,5 +5,7 @@ import { sharedCluster } from './support/pg-cluster-pair.js';
 const cluster = sharedCluster();
 afterAll(() => cluster.stop());
 
-describeCapture('PostgreSQL', 'memory', cluster.open);
-describeCapture('PostgreSQL', 'durable', cluster.open);
+describeCapture('PostgreSQL over postgres.js', 'memory', () => cluster.open('postgres'));
+describeCapture('PostgreSQL over postgres.js', 'durable', () => cluster.open('postgres'));
+describeCapture('PostgreSQL over node-postgres', 'memory', () => cluster.open('pg'));
+describeCapture('PostgreSQL over node-postgres', 'durable', () => cluster.open('pg'));

@@ -105,8 +105,10 @@ export function capturedPrepare(
     query,
     undefined,
     // The capture's extra RETURNING (and durable mode's two CTEs) cost more to plan than to run: prepared where
-    // the driver allows (postgres.js unless `prepare: false`, node-postgres), once per connection and statement text.
-    name ?? reusableStatementName(context.database, query.sql),
+    // the driver allows (postgres.js unless `prepare: false`, node-postgres), once per connection and statement
+    // text. Named after the text even when the caller named it (`.prepare('x')`): node-postgres honours names,
+    // and the caller's name may already be prepared on that connection for the statement without the capture.
+    reusableStatementName(context.database, query.sql) ?? name,
     true,
     mapper as never,
     { type: kind, tables: extractUsedTable(meta.table) },
