@@ -22,6 +22,8 @@ beforeAll(async () => {
     'kit_primary',
     'kit_data',
     'repair_db',
+    'pg_primary',
+    'pg_data',
   ]) {
     await cluster.primary.sql(`create database ${db}`);
   }
@@ -44,8 +46,9 @@ async function schemasAt(url: string): Promise<string[]> {
 async function withClients<T>(
   target: SplitTarget,
   fn: (c: Awaited<ReturnType<typeof openSplitClients>>) => Promise<T>,
+  options: Parameters<typeof openSplitClients>[2] = {},
 ) {
-  const clients = await openSplitClients(splitLayout, target);
+  const clients = await openSplitClients(splitLayout, target, options);
   try {
     return await fn(clients);
   } finally {
@@ -89,6 +92,29 @@ describe('split-schema migrations on real PostgreSQL', () => {
     await withClients(target, async (clients) => {
       expect((await migrate(clients)).ok).toBe(true);
     });
+    expect(await schemasAt(target.primaryUrl)).toEqual(['config', 'customer', 'drizzle']);
+    expect(await schemasAt(target.dataUrl as string)).toEqual(['drizzle', 'reference', 'workspace']);
+  });
+
+  it('split clients over node-postgres migrate with the node-postgres migrator', async () => {
+    const target: SplitTarget = {
+      primaryUrl: urlOf('pg_primary'),
+      dataUrl: urlOf('pg_data'),
+      splitMode: true,
+    };
+    await withClients(
+      target,
+      async (clients) => {
+        expect([clients.primary.kind, clients.data.kind]).toEqual(['pg', 'pg']);
+        expect((await migrate(clients)).ok).toBe(true);
+        const status = await migrationStatus(clients);
+        expect(status.databases.map((d) => [d.database, d.applied.length, d.pending.length])).toEqual([
+          ['primary', 1, 0],
+          ['data', 1, 0],
+        ]);
+      },
+      { driver: 'pg' },
+    );
     expect(await schemasAt(target.primaryUrl)).toEqual(['config', 'customer', 'drizzle']);
     expect(await schemasAt(target.dataUrl as string)).toEqual(['drizzle', 'reference', 'workspace']);
   });

@@ -7,7 +7,8 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 export type AnyPgDatabase = PgDatabase<PgQueryResultHKT, any>;
 
 /**
- * `db.execute` returns an array on postgres.js and `{ rows }` on PGlite; this is the one place that hides it.
+ * `db.execute` returns an array on postgres.js and `{ rows }` on node-postgres and PGlite; this is the one place
+ * that hides it.
  */
 export async function executeRows<T extends Record<string, unknown> = Record<string, unknown>>(
   db: AnyPgDatabase,

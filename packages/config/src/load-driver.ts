@@ -26,5 +26,10 @@ export async function loadDriver<T>(driver: DriverPackage, load: () => Promise<T
 function isMissing(error: unknown, driver: DriverPackage): boolean {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
   const missing = code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
-  return missing && typeof message === 'string' && message.includes(driver);
+  // Node names the package quoted: "Cannot find package 'pg' imported from …" ('pg' must not match 'pglite').
+  return (
+    missing &&
+    typeof message === 'string' &&
+    (message.includes(`'${driver}'`) || message.includes(`"${driver}"`) || message.includes(`'${driver}/`))
+  );
 }

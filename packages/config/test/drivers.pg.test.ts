@@ -56,3 +56,23 @@ it("takes the application's own Drizzle databases: pg.Pool, pg.Client, postgres.
     await Promise.all([pool.end(), client.end(), sql.end()]);
   }
 });
+
+it('names a lost session by a code on both drivers (node-postgres has none of its own)', async () => {
+  for (const driver of ['postgres', 'pg'] as const) {
+    const handle = await connect(cluster.primary.url, { driver, max: 2 });
+    try {
+      const session = await driverOf(handle.db).reserve();
+      const [row] = await session.rows<{ pid: number }>('select pg_backend_pid() as pid');
+      await cluster.primary.sql(`select pg_terminate_backend(${row?.pid})`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const failure = await session.rows('select 1').catch((error: unknown) => error);
+      session.discard();
+      const code = driverOf(handle.db).errorCode(failure);
+      expect(code, String(failure)).toMatch(
+        driver === 'pg' ? /^CONNECTION_ENDED$/ : /CONNECTION_CLOSED|57P01/,
+      );
+    } finally {
+      await handle.close();
+    }
+  }
+});

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { connect, driverOfClient, loadConfig, MultiDbError, urlDriver } from '../src/index.js';
+import { loadDriver } from '../src/load-driver.js';
 import { describeDriver } from './support/driver-suite.js';
 
 describeDriver({ kind: 'pglite', open: () => connect('pglite:memory') });
@@ -37,5 +38,30 @@ describe('choosing the driver for postgres URLs', () => {
       'MULTIDB_DRIVER',
     ]);
     expect(loadConfig({}, { MULTIDB_DRIVER: 'pg' }).isOk()).toBe(true);
+  });
+});
+
+describe('a driver that is not installed', () => {
+  const notFound = (message: string) => () =>
+    Promise.reject(Object.assign(new Error(message), { code: 'ERR_MODULE_NOT_FOUND' }));
+
+  it('is DriverMissing naming the package to install', async () => {
+    await expect(
+      loadDriver('pg', notFound("Cannot find package 'pg' imported from /app/open.js")),
+    ).rejects.toMatchObject({ code: 'DriverMissing', message: expect.stringContaining('npm i pg') });
+    await expect(
+      loadDriver('pg-copy-streams', notFound("Cannot find package 'pg-copy-streams' imported from /a.js")),
+    ).rejects.toMatchObject({
+      code: 'DriverMissing',
+      message: expect.stringContaining('npm i pg-copy-streams'),
+    });
+  });
+
+  it('is not confused with another missing package', async () => {
+    const other = loadDriver(
+      'pg',
+      notFound("Cannot find package '@electric-sql/pglite' imported from /a.js"),
+    );
+    await expect(other).rejects.not.toBeInstanceOf(MultiDbError);
   });
 });

@@ -170,4 +170,26 @@ describe('tables without a key on real PostgreSQL', () => {
     await primary.exec('DROP TABLE kl.only_on_primary, kl.narrow');
     await backup.exec('DROP TABLE kl.narrow');
   });
+
+  it('copies them whole over node-postgres too (the CLI with MULTIDB_DRIVER=pg)', async () => {
+    await backup.exec('TRUNCATE kl.events, kl.parted, kl.keyed');
+    const run = await runCli('sync-backup.ts', [...pair.urlFlags, '--tables', TABLES.join(','), '--json'], {
+      MULTIDB_DRIVER: 'pg',
+    });
+    expect(run.code, run.stderr).toBe(0);
+    const report = json(run.stdout);
+    expect(byTable(report, 'kl.events')).toMatchObject({
+      handling: 'whole-table',
+      strategy: 'copy',
+      rowsWritten: 20_500,
+    });
+    expect(byTable(report, 'kl.parted')).toMatchObject({ handling: 'whole-table', rowsWritten: 300 });
+    await expectEqual();
+    // The CLI's URLs do go through MULTIDB_DRIVER: a bad value is refused, naming it.
+    const bogus = await runCli('sync-backup.ts', [...pair.urlFlags, '--tables', 'kl.keyed'], {
+      MULTIDB_DRIVER: 'mysql',
+    });
+    expect(bogus.code).not.toBe(0);
+    expect(bogus.stderr).toMatch(/MULTIDB_DRIVER .*got "mysql"/);
+  });
 });

@@ -67,6 +67,13 @@ export interface Driver {
    * connection), or `undefined` when this client should not prepare (PGlite; postgres.js with `prepare: false`).
    */
   reusableStatementName(text: string): string | undefined;
+  /**
+   * The code of a failure of this driver: the SQLSTATE or driver code (`ECONNREFUSED`, `CONNECTION_CLOSED`) of the
+   * innermost error in the `cause` chain that has one. node-postgres reports a lost connection without a code:
+   * `'CONNECTION_ENDED'` names it ("Connection terminated unexpectedly", "… is not queryable"), and
+   * `'CONNECT_TIMEOUT'` a connection attempt that timed out.
+   */
+  errorCode(error: unknown): string | undefined;
   /** Ends the client (pool, connection or instance). Only for a client the caller owns. */
   close(): Promise<void>;
 }

@@ -128,6 +128,14 @@ export function describeDriver(target: DriverTarget): void {
         }
       }));
 
+    it('gives the code of a failure', () =>
+      withDb(async (_, db) => {
+        const driver = driverOf(db);
+        const failure = await driver.rows('selec 1').catch((error: unknown) => error);
+        expect(driver.errorCode(failure)).toBe('42601');
+        expect(driver.errorCode(new Error('no code'))).toBeUndefined();
+      }));
+
     it('names reusable statements where the driver prepares them', () =>
       withDb(async (_, db) => {
         const name = driverOf(db).reusableStatementName('select 1');

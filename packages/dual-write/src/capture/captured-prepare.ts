@@ -106,12 +106,9 @@ export function capturedPrepare(
     undefined,
     // The capture's extra RETURNING (and durable mode's two CTEs) cost more to plan than to run: prepared where
     // the driver allows (postgres.js unless `prepare: false`, node-postgres), once per connection and statement
-    // text. A name given by the caller gets a suffix: the statement is not the caller's text any more, and
-    // node-postgres refuses a name used for a different text on the same connection (e.g. the same `prepare('x')`
-    // on the raw database).
-    name === undefined
-      ? reusableStatementName(context.database, query.sql)
-      : `${name}_multidb_${context.mode}`,
+    // text. Named after the text even when the caller named it (`.prepare('x')`): node-postgres honours names,
+    // and the caller's name may already be prepared on that connection for the statement without the capture.
+    reusableStatementName(context.database, query.sql) ?? name,
     true,
     mapper as never,
     { type: kind, tables: extractUsedTable(meta.table) },

@@ -1,5 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 import type { Client, Pool, PoolClient, QueryResult } from 'pg';
+import { innermostErrorCode } from '../../errors.js';
 import { loadDriver } from '../../load-driver.js';
 import {
   type DmlCommand,
@@ -41,6 +42,27 @@ function transactionOf(client: Queryable): DriverTransaction {
       return client.query(from(text)) as unknown as Writable;
     },
   };
+}
+
+/** node-postgres errors that carry no `code`, by their fixed messages (pg 8). */
+const CODELESS: readonly (readonly [RegExp, string])[] = [
+  [/^Connection terminated|is not queryable|^Client was closed/, 'CONNECTION_ENDED'],
+  [
+    /^timeout exceeded when trying to connect|^Connection terminated due to connection timeout/,
+    'CONNECT_TIMEOUT',
+  ],
+];
+
+function nodePostgresErrorCode(error: unknown): string | undefined {
+  const code = innermostErrorCode(error);
+  if (code !== undefined) return code;
+  let current: unknown = error;
+  let found: string | undefined;
+  for (let depth = 0; depth < 8 && current instanceof Error; depth++) {
+    for (const [pattern, name] of CODELESS) if (pattern.test(current.message)) found = name;
+    current = current.cause;
+  }
+  return found;
 }
 
 /** A session's connection can fail while it is checked out; pg emits that as `error`, fatal with no listener. */
@@ -112,6 +134,7 @@ export function nodePostgresDriver(client: Pool | Client): Driver {
       fields: [],
     }),
     reusableStatementName: (text) => statementName(text),
+    errorCode: nodePostgresErrorCode,
     close: () => client.end(),
   };
 }

@@ -1,4 +1,5 @@
 import type { PGlite, Transaction } from '@electric-sql/pglite';
+import { innermostErrorCode } from '../../errors.js';
 import type { DmlCommand, Driver, DriverQueries, DriverTransaction, TransactionOptions } from '../driver.js';
 
 type Queryable = Pick<PGlite, 'query'> | Pick<Transaction, 'query'>;
@@ -37,6 +38,7 @@ export function pgliteDriver(pg: PGlite): Driver {
       rowCount: rows.length,
     }),
     reusableStatementName: () => undefined,
+    errorCode: innermostErrorCode,
     close: async () => {
       if (!pg.closed) await pg.close();
     },

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type postgres from 'postgres';
+import { innermostErrorCode } from '../../errors.js';
 import {
   type DmlCommand,
   type Driver,
@@ -77,6 +78,7 @@ export function postgresJsDriver(client: postgres.Sql): Driver {
       return result;
     },
     reusableStatementName: (text) => (prepare ? statementName(text) : undefined),
+    errorCode: innermostErrorCode,
     close: () => client.end({ timeout: DEFAULT_CLOSE_TIMEOUT_SECONDS }),
   };
 }
