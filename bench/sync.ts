@@ -73,9 +73,14 @@ async function child(mode: string, source: string, target: string, table = TABLE
   );
 }
 
-function run(command: string, args: readonly string[], shell = false): Promise<string> {
+function run(
+  command: string,
+  args: readonly string[],
+  shell = false,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(command, args, { shell, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(command, args, { shell, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let errText = '';
     proc.stdout.on('data', (c: Buffer) => {
@@ -91,8 +96,16 @@ function run(command: string, args: readonly string[], shell = false): Promise<s
   });
 }
 
-async function runChild(mode: string, source: string, target: string, table = TABLE): Promise<ChildResult> {
-  const out = await run('npx', ['tsx', 'bench/sync.ts', '--child', mode, source, target, table]);
+/** One child run; `driver` picks the driver the URLs are opened with (`MULTIDB_DRIVER`), postgres.js by default. */
+async function runChild(
+  mode: string,
+  source: string,
+  target: string,
+  table = TABLE,
+  driver: 'postgres' | 'pg' = 'postgres',
+): Promise<ChildResult> {
+  const env = { ...process.env, MULTIDB_DRIVER: driver };
+  const out = await run('npx', ['tsx', 'bench/sync.ts', '--child', mode, source, target, table], false, env);
   return JSON.parse(out.trim().split('\n').at(-1) as string) as ChildResult;
 }
 
@@ -145,6 +158,35 @@ async function syncAgainstDump(b: Bench, table: string, rows: number, runs: numb
   return { ratio, dump: summarize(dumpMs), sync: summarize(syncMs), syncRss };
 }
 
+/**
+ * `syncBackup` of the keyed table over node-postgres (`MULTIDB_DRIVER=pg`: pg.Pool, COPY through pg-copy-streams)
+ * against the same sync over postgres.js, run by run (each pair on the same emptied backup, order alternated).
+ */
+async function syncPgAgainstPostgresJs(b: Bench, rows: number, runs: number) {
+  const empty = () =>
+    b.backup.exec(`TRUNCATE ${TABLE}; DROP SCHEMA IF EXISTS multidb_sync CASCADE; CHECKPOINT;`);
+  const ms: Record<'postgres' | 'pg', number[]> = { postgres: [], pg: [] };
+  const rss: number[] = [];
+  let round = 0;
+  const once = async (driver: 'postgres' | 'pg') => {
+    await empty();
+    const result = await runChild('sync', b.primaryUrl, b.backupUrl, TABLE, driver);
+    if (result.detail !== rows) throw new Error(`sync over ${driver} copied ${result.detail} rows`);
+    ms[driver].push(result.ms);
+    if (driver === 'pg') rss.push(result.maxRssMb);
+  };
+  const ratio = await measure(
+    async () => {
+      const order = round++ % 2 === 0 ? (['postgres', 'pg'] as const) : (['pg', 'postgres'] as const);
+      for (const driver of order) await once(driver);
+      return (ms.postgres.at(-1) as number) / (ms.pg.at(-1) as number);
+    },
+    runs,
+    0,
+  );
+  return { ratio, postgres: summarize(ms.postgres), pg: summarize(ms.pg), rss };
+}
+
 async function measureSize(b: Bench, rows: number, runs: number, keyless: boolean): Promise<SizeResult> {
   const { primary, backup, primaryUrl, backupUrl, baseline } = b;
   const loadStart = loadavg()
@@ -182,7 +224,9 @@ async function measureSize(b: Bench, rows: number, runs: number, keyless: boolea
   await backup.exec(`UPDATE bench.items SET label = 'changed' WHERE id IN (${ids.join(', ')})`);
   const locate = await measure(driftRatio('locate', 10), runs, 0);
   let whole: Awaited<ReturnType<typeof syncAgainstDump>> | undefined;
+  let byDriver: Awaited<ReturnType<typeof syncPgAgainstPostgresJs>> | undefined;
   if (keyless) {
+    byDriver = await syncPgAgainstPostgresJs(b, rows, runs);
     await primary.exec(FILL_KEYLESS);
     whole = await syncAgainstDump(b, KEYLESS, rows, runs);
   }
@@ -216,6 +260,16 @@ async function measureSize(b: Bench, rows: number, runs: number, keyless: boolea
       goal: 1,
       better: 'lower',
     },
+    ...(byDriver
+      ? [
+          {
+            label: 'syncBackup over node-postgres rows/s ÷ over postgres.js rows/s',
+            value: byDriver.ratio.median,
+            goal: 0.9,
+            better: 'higher' as const,
+          },
+        ]
+      : []),
     ...(whole
       ? [
           {
@@ -237,6 +291,11 @@ async function measureSize(b: Bench, rows: number, runs: number, keyless: boolea
 | \`syncBackup\` of \`${KEYLESS}\`: whole table, TRUNCATE + \`COPY … FREEZE\` in one transaction | ${fmt(whole.sync, 'ms', 0)} | ${rate(whole.sync.median)} | ${peak(whole.syncRss)} |
 `
     : '';
+  const driverRows = byDriver
+    ? `| \`syncBackup\` over postgres.js (\`MULTIDB_DRIVER=postgres\`), paired with the next row | ${fmt(byDriver.postgres, 'ms', 0)} | ${rate(byDriver.postgres.median)} | |
+| \`syncBackup\` over node-postgres (\`MULTIDB_DRIVER=pg\`: pg.Pool, COPY through pg-copy-streams) | ${fmt(byDriver.pg, 'ms', 0)} | ${rate(byDriver.pg.median)} | ${peak(byDriver.rss)} |
+`
+    : '';
   const markdown = `# Sync and drift (real PostgreSQL, ${rows.toLocaleString('en-US')} rows)
 
 ${machine()}; ${server.split(' on ')[0]}; primary and backup are two local clusters (same machine, TCP).
@@ -255,7 +314,7 @@ loaded and one connection to each side, doing nothing (${Math.round(baseline)} M
 | --- | --- | --- | --- |
 | \`pg_dump --data-only \\| psql\` into an empty copy | ${fmt(dump, 'ms', 0)} | ${rate(dump.median)} | |
 | \`syncBackup\` (COPY, ${DEFAULT_LANES} lanes × chunks of ${DEFAULT_COPY_CHUNK_ROWS.toLocaleString('en-US')}) into an empty copy | ${fmt(sync, 'ms', 0)} | ${rate(sync.median)} | ${peak(syncRss)} |
-${keylessRows}| one md5 scan of the table (count + 60-bit md5 sum, primary only) | ${fmt(scan, 'ms', 0)} | | |
+${driverRows}${keylessRows}| one md5 scan of the table (count + 60-bit md5 sum, primary only) | ${fmt(scan, 'ms', 0)} | | |
 | \`count(*)\` on both sides at once (what the seeds compare) | ${fmt(summarize(countMs), 'ms', 0)} | | |
 | \`checkDrift\` on equal tables (both sides, checksums per 10,000-row range) | ${fmt(summarize(driftMs.clean), 'ms', 0)} | | ${peak(driftRss.slice(0, runs))} |
 | \`checkDrift\` locating 10 changed rows (recheck delay 0) | ${fmt(summarize(driftMs.locate), 'ms', 0)} | | ${peak(driftRss.slice(runs))} |

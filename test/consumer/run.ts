@@ -6,13 +6,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { startPgCluster } from '@multidb/testing';
 import { lintTarball } from './lint-tarball.js';
 import { PUBLIC_PACKAGES } from './public-packages.js';
 
 const exec = promisify(execFile);
+/** Run with the app's own pg: creates the `fresh` database (the syncBackup target) on the backup server. */
+const CREATE_FRESH = `const pg = (await import('pg')).default; const c = new pg.Client(process.argv[1]);
+await c.connect(); await c.query('create database fresh'); await c.end();`;
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const APP_FIXTURES = fileURLToPath(new URL('./app/', import.meta.url));
 const PG_APP_FIXTURES = fileURLToPath(new URL('./app-postgres/', import.meta.url));
+const NODE_PG_APP = fileURLToPath(new URL('./app-pg/app.mjs', import.meta.url));
 const started = performance.now();
 const failures: string[] = [];
 const keep = process.argv.includes('--keep');
@@ -234,6 +239,44 @@ try {
     pgOurs.length === 0,
     `tsc without PGlite: ${pgOurs.length} error(s) in consumer.ts and @multidb declarations${pgOurs.length ? `:\n     ${pgOurs.join('\n     ')}` : ''}`,
   );
+  step(
+    '(g) an app on node-postgres (its own pg.Pools): router + durable dual-write + sync + drift on PostgreSQL',
+  );
+  const nodePgApp = join(scratch, 'app-pg');
+  await must('mkdir', ['-p', nodePgApp], ROOT);
+  await writeFile(
+    join(nodePgApp, 'package.json'),
+    `${JSON.stringify({ name: 'consumer-app-pg', private: true, type: 'module' }, null, 2)}\n`,
+  );
+  await copyFile(NODE_PG_APP, join(nodePgApp, 'app.mjs'));
+  const nodePgPackages = ['config', 'router', 'dual-write', 'sync'].map(
+    (name) => tarballs.find((t) => t.includes(`/multidb-${name}-`)) as string,
+  );
+  await npmInstall([...nodePgPackages, 'drizzle-orm@0.45', 'pg@8', 'pg-copy-streams@7'], nodePgApp);
+  check(!(await exists(join(nodePgApp, 'node_modules', 'postgres'))), 'postgres.js not installed');
+  check(!(await exists(join(nodePgApp, 'node_modules', '@electric-sql'))), 'PGlite not installed');
+  const cluster = await startPgCluster({ replicas: 1, backup: true });
+  try {
+    const backupUrl = (cluster.backup as { url: string }).url;
+    const fresh = await sh(
+      process.execPath,
+      ['--input-type=module', '-e', CREATE_FRESH, backupUrl],
+      nodePgApp,
+    );
+    check(fresh.code === 0, `create database fresh: ${fresh.stderr.trim()}`);
+    const pgRun = await sh(process.execPath, ['app.mjs'], nodePgApp, {
+      PRIMARY_URL: cluster.primary.url,
+      REPLICA_URL: (cluster.replicas[0] as { url: string }).url,
+      BACKUP_URL: backupUrl,
+      FRESH_URL: backupUrl.replace(/\/postgres$/, '/fresh'),
+    });
+    check(
+      pgRun.code === 0,
+      `node app.mjs on node-postgres exit ${pgRun.code}: ${(pgRun.stdout + pgRun.stderr).trim().slice(0, 2000)}`,
+    );
+  } finally {
+    await cluster.stop();
+  }
 } catch (error) {
   failures.push(error instanceof Error ? error.message : String(error));
   console.error(error);
