@@ -95,3 +95,10 @@ export function makeHandle<TSchema extends Record<string, unknown>>(
     },
   };
 }
+
+/** The Drizzle settings every driver's `drizzle({ client, ... })` gets from the toolkit's options. */
+export function drizzleSettings<TSchema extends Record<string, unknown>>(
+  options: Pick<ConnectOptions<TSchema>, 'schema' | 'logger' | 'cache'>,
+): Pick<ConnectOptions<TSchema>, 'schema' | 'logger' | 'cache'> {
+  return { schema: options.schema, logger: options.logger, cache: options.cache };
+}

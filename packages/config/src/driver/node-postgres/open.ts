@@ -1,7 +1,7 @@
 import { drizzle } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
-import { type ConnectOptions, type DbHandle, makeHandle } from '../../handle.js';
+import { type ConnectOptions, type DbHandle, drizzleSettings, makeHandle } from '../../handle.js';
 import type { ParsedUrl } from '../../parse-url.js';
 import { DEFAULT_CLOSE_TIMEOUT_SECONDS } from '../postgres-js/driver.js';
 
@@ -23,12 +23,10 @@ export function openNodePostgres<TSchema extends Record<string, unknown>>(
   // An idle pooled connection that breaks (server restart) is reported as an `error` event: without a
   // listener that would end the process. The pool drops it and opens a new one on demand.
   pool.on('error', () => {});
-  const db = drizzle({
-    client: pool,
-    schema: options.schema,
-    logger: options.logger,
-    cache: options.cache,
-  }) as unknown as PgDatabase<PgQueryResultHKT, TSchema>;
+  const db = drizzle({ client: pool, ...drizzleSettings(options) }) as unknown as PgDatabase<
+    PgQueryResultHKT,
+    TSchema
+  >;
   const exec = async (script: string) => {
     await pool.query(script);
   };

@@ -4,7 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle } from 'drizzle-orm/pglite';
 import { MultiDbError } from '../../errors.js';
-import { type ConnectOptions, type DbHandle, makeHandle } from '../../handle.js';
+import { type ConnectOptions, type DbHandle, drizzleSettings, makeHandle } from '../../handle.js';
 import type { ParsedUrl } from '../../parse-url.js';
 
 export interface FromPgliteOptions<TSchema extends Record<string, unknown>> extends ConnectOptions<TSchema> {
@@ -19,12 +19,10 @@ export function fromPglite<TSchema extends Record<string, unknown> = Record<stri
   pg: PGlite,
   options: FromPgliteOptions<TSchema> = {},
 ): DbHandle<TSchema> {
-  const db = drizzle({
-    client: pg,
-    schema: options.schema,
-    logger: options.logger,
-    cache: options.cache,
-  }) as unknown as PgDatabase<PgQueryResultHKT, TSchema>;
+  const db = drizzle({ client: pg, ...drizzleSettings(options) }) as unknown as PgDatabase<
+    PgQueryResultHKT,
+    TSchema
+  >;
   const owns = options.ownsClient ?? true;
   const exec = async (script: string) => {
     await pg.exec(script);

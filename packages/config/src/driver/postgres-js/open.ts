@@ -1,7 +1,7 @@
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
-import { type ConnectOptions, type DbHandle, makeHandle } from '../../handle.js';
+import { type ConnectOptions, type DbHandle, drizzleSettings, makeHandle } from '../../handle.js';
 import type { ParsedUrl } from '../../parse-url.js';
 import { DEFAULT_CLOSE_TIMEOUT_SECONDS } from './driver.js';
 
@@ -18,12 +18,10 @@ export function openPostgres<TSchema extends Record<string, unknown>>(
     backoff: reconnectBackoff,
     ...(options.postgres as postgres.Options<Record<string, postgres.PostgresType>> | undefined),
   });
-  const db = drizzle({
-    client,
-    schema: options.schema,
-    logger: options.logger,
-    cache: options.cache,
-  }) as unknown as PgDatabase<PgQueryResultHKT, TSchema>;
+  const db = drizzle({ client, ...drizzleSettings(options) }) as unknown as PgDatabase<
+    PgQueryResultHKT,
+    TSchema
+  >;
   const exec = async (script: string) => {
     await client.unsafe(script).simple();
   };
