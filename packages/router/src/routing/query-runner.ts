@@ -51,7 +51,8 @@ export class RouterQueryRunner implements QueryRunner {
     this.#d = deps;
   }
 
-  async run<T>(
+  /** Not `async` itself: without telemetry the query path is exactly `#run` (no extra promise). */
+  run<T>(
     route: QueryRoute,
     kind: StatementClass,
     exec: (session: AnySession) => Promise<T>,
