@@ -3,7 +3,11 @@
  * same database (PGlite; real PostgreSQL when the server binaries exist, over postgres.js and over
  * node-postgres), and the bare routing decision.
  * `npx tsx bench/router.ts` — writes bench/results/router.md. `npx tsx bench/router.ts node-postgres` runs only
- * the node-postgres comparison and replaces its section and ratio in bench/results/router.{md,json}.
+ * the node-postgres comparison and replaces its section and ratio in bench/results/router.{md,json};
+ * `npx tsx bench/router.ts opentelemetry` does the same for the OpenTelemetry comparison (routed reads with
+ * telemetry off, on without an SDK, and on with an SDK whose exporters discard, against raw Drizzle). With
+ * `--baseline=/path/to/other/checkout/packages/router/src/index.ts` it also times that router (e.g. main before
+ * telemetry existed) as "routed (baseline)".
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -25,6 +29,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { fmt, machine, measure, type Ratio, type Sample, writeResults } from './lib/bench-kit.js';
+import { otelReads } from './lib/otel-reads.js';
 import { type Db, items, SETUP, schema } from './lib/read-items.js';
 
 const QUERIES_PER_RUN = 2000;
@@ -382,4 +387,57 @@ async function main(): Promise<void> {
   writeResults('router', md, ratios);
 }
 
-await (process.argv.includes('node-postgres') ? onlyNodePostgres() : main());
+/** Replaces (or inserts before `next`) the section headed `title` in router.md, and the ratios with `labels`. */
+function replaceSection(title: string, md: string, labels: readonly string[], added: readonly Ratio[]): void {
+  const dir = join(import.meta.dirname, 'results');
+  const previous = JSON.parse(readFileSync(join(dir, 'router.json'), 'utf8')) as {
+    machine: string;
+    ratios: Ratio[];
+  };
+  const ratios = [...previous.ratios.filter((r) => !labels.includes(r.label)), ...added];
+  const old = readFileSync(join(dir, 'router.md'), 'utf8');
+  const heading = `### ${title}`;
+  const at = old.indexOf(heading);
+  const next = '### Router overhead per read';
+  const end = old.indexOf('\n### ', at + heading.length);
+  const updated =
+    at >= 0
+      ? old.slice(0, at) + md + (end >= 0 ? old.slice(end + 1) : '')
+      : old.replace(next, `${md}\n${next}`);
+  writeResults('router', updated, ratios);
+  const json = join(dir, 'router.json');
+  const written = JSON.parse(readFileSync(json, 'utf8')) as { machine: string };
+  writeFileSync(json, `${JSON.stringify({ ...written, machine: previous.machine }, null, 2)}\n`);
+}
+
+/** `opentelemetry` alone: routed reads with telemetry off / no SDK / SDK vs raw, on real PostgreSQL. */
+async function onlyOpenTelemetry(): Promise<void> {
+  const cluster = await readCluster();
+  if (cluster === undefined) throw new Error('PostgreSQL server binaries not found');
+  const handles: DbHandle<typeof schema>[] = [];
+  let result: Awaited<ReturnType<typeof otelReads>>;
+  try {
+    const primary = await connect(cluster.primary.url, { schema, max: 4 });
+    handles.push(primary);
+    const replica = await connect(replicaUrl(cluster), { schema, max: 4 });
+    handles.push(replica);
+    result = await otelReads(primary.db as Db, replica.db as Db, {
+      queriesPerRun: QUERIES_PER_RUN,
+      runs: RUNS,
+      baseline: process.argv.find((a) => a.startsWith('--baseline='))?.slice('--baseline='.length),
+      note: `Measured ${machine()}, in a run of its own (\`npx tsx bench/router.ts opentelemetry\`); the machine was shared with other jobs at the time (load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} at the start), so absolute times are noisy: read the paired ratios.`,
+    });
+  } finally {
+    for (const handle of handles) await handle.close();
+    await cluster.stop();
+  }
+  replaceSection(result.title, result.md, result.labels, result.ratios);
+}
+
+await (process.argv.includes('node-postgres')
+  ? onlyNodePostgres()
+  : process.argv.includes('opentelemetry')
+    ? onlyOpenTelemetry()
+    : main());

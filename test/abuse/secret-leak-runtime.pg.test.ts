@@ -4,6 +4,13 @@ import { createDbRouter, createHealthHandler, type DbRouter } from '@multidb/rou
 import { prometheusMetrics } from '@multidb/router/prometheus';
 import { checkDrift, createDriftHealthHandler, syncBackup } from '@multidb/sync';
 import { type PgCluster, startPgCluster } from '@multidb/testing';
+import { metrics, trace } from '@opentelemetry/api';
+import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { sql } from 'drizzle-orm';
 import { integer, pgTable, text } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +18,8 @@ import { LeakScan, uniqueMarker } from './support/leak-scan.js';
 
 // What a running application exposes (health bodies, Prometheus text, metrics and health snapshots, dual-write
 // logs and metrics, errors it throws), with every node URL carrying the marker as its password, some of them
-// wrong or unreachable so that errors happen: the marker never appears.
+// wrong or unreachable so that errors happen: the marker never appears. An OpenTelemetry SDK is registered
+// globally, so the router's and the writer's spans and metrics are scanned too (and hold no query text).
 const MARKER = uniqueMarker();
 const TOKEN = 'health-detail-token-0123456789';
 const scan = new LeakScan(MARKER);
@@ -20,6 +28,27 @@ let cluster: PgCluster;
 let router: DbRouter<{ notes: typeof notes }>;
 let primary: DbHandle;
 let urls: { primary: string; replica: string; backup: string; wrong: string; closed: string };
+const spans = new InMemorySpanExporter();
+class OnDemandReader extends MetricReader {
+  protected async onForceFlush(): Promise<void> {}
+  protected async onShutdown(): Promise<void> {}
+}
+const reader = new OnDemandReader();
+/** Every span (name, attributes, events, status) and every metric point (name, attributes), as text. */
+async function telemetryText(): Promise<string> {
+  const { resourceMetrics } = await reader.collect();
+  return JSON.stringify({
+    spans: spans.getFinishedSpans().map((s) => ({
+      name: s.name,
+      attributes: s.attributes,
+      events: s.events.map((e) => ({ name: e.name, attributes: e.attributes })),
+      status: s.status,
+    })),
+    metrics: resourceMetrics.scopeMetrics.flatMap((scope) =>
+      scope.metrics.map((m) => ({ name: m.descriptor.name, points: m.dataPoints.map((p) => p.attributes) })),
+    ),
+  });
+}
 
 const get = (url: string, auth?: string) =>
   new Request(url, auth === undefined ? {} : { headers: { authorization: `Bearer ${auth}` } });
@@ -43,6 +72,10 @@ const captureError = async (label: string, fn: () => Promise<unknown>) => {
 };
 
 beforeAll(async () => {
+  trace.setGlobalTracerProvider(
+    new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] }),
+  );
+  metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
   cluster = await startPgCluster({ replicas: 1, backup: true, password: MARKER });
   const replica = cluster.replicas[0]?.url as string;
   urls = {
@@ -69,6 +102,8 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
+  trace.disable();
+  metrics.disable();
   await router?.close();
   await primary?.close();
   await cluster?.stop();
@@ -98,7 +133,13 @@ describe('secret-leak scan of what a running app exposes (real PostgreSQL, passw
     expect(
       scan.captured.some((c) => c.source.startsWith('health detail') && c.text.includes('wrong-password')),
     ).toBe(true);
-    scan.expectClean(10);
+    const otel = await telemetryText();
+    expect(otel).toContain('"multidb.node":"wrong-password"');
+    expect(otel).toContain('"server.address"');
+    // No query text (nor parameters) unless `captureQueryText` opts in.
+    expect(otel).not.toMatch(/db\.query\.text|"leak_notes"\."id"|select "|\bfrom\b/i);
+    scan.add('OpenTelemetry spans and metrics (router)', otel);
+    scan.expectClean(11);
   });
 
   it('dual-write: metrics, dead letters and logs while the backup refuses the password or is unreachable', async () => {
@@ -130,7 +171,10 @@ describe('secret-leak scan of what a running app exposes (real PostgreSQL, passw
       await backup.close();
     }
     expect(scan.captured.some((c) => c.source.startsWith('dual-write log'))).toBe(true);
-    scan.expectClean(16);
+    const otel = await telemetryText();
+    expect(otel).toContain('multidb.backup.apply');
+    scan.add('OpenTelemetry spans and metrics (router and dual-write)', otel);
+    scan.expectClean(17);
   });
 
   it('sync: drift health handler bodies (shallow and deep), checkDrift and syncBackup errors', async () => {

@@ -159,6 +159,11 @@ try {
     !(await exists(join(app, 'node_modules', 'prom-client'))),
     'prom-client not installed (optional peer)',
   );
+  // app.mjs builds a router and a dual writer: their telemetry finds no @opentelemetry/api and stays off.
+  check(
+    !(await exists(join(app, 'node_modules', '@opentelemetry', 'api'))),
+    '@opentelemetry/api not installed (optional peer)',
+  );
 
   step('(a) node app.mjs: router + dual-write + sync + drift on PGlite');
   const program = await sh(process.execPath, ['app.mjs'], app);

@@ -28,6 +28,8 @@ import { type RepairReport, repairFromPrimary } from './queue/repair.js';
 import { RetryBook } from './retry/retry-book.js';
 import { RetryPolicy } from './retry/retry-policy.js';
 import { TableRegistry } from './table-registry.js';
+import type { TelemetrySetting } from './telemetry/telemetry-options.js';
+import { WriterTelemetry } from './telemetry/writer-telemetry.js';
 
 export interface DualWriterOptions {
   /** The backup database (any Drizzle Postgres database; give it a bounded `connectTimeout`). */
@@ -85,6 +87,11 @@ export interface DualWriterOptions {
   readonly logger?: Logger;
   /** Time and timers (tests pass a fake one); what is left out comes from `systemClock`. */
   readonly clock?: Partial<Clock>;
+  /**
+   * OpenTelemetry: a span per backup apply batch, gauges `multidb.backup.queue.depth` and `multidb.backup.lag`.
+   * Default on when `@opentelemetry/api` is installed (a no-op until an SDK is registered); `false` turns it off.
+   */
+  readonly telemetry?: TelemetrySetting;
 }
 
 /** The backup side of one or more wrapped databases: queue (or outbox drainer), metrics, repair. */
@@ -150,7 +157,9 @@ function memoryWriter(
     options.primary === undefined
       ? undefined
       : new PrimaryReread({ primary: options.primary, order, ledger, logger: shared.logger, clock });
+  const telemetry = WriterTelemetry.create(options.telemetry, 'memory');
   const queue = new BackupQueue({
+    telemetry,
     target: withApplyDeadline(
       skipReplicatedTables(
         jsonRowsTarget(options.backup, { statementTimeoutMs: settled.statementTimeoutMs }),
@@ -190,6 +199,8 @@ function memoryWriter(
       if (rereads === undefined || rereads.running === 0) return true;
     }
   };
+  const snapshot = () => metrics.snapshot('memory', queue.depth, queue.oldestPendingAgeMs());
+  const unobserve = telemetry?.observe(snapshot);
   return {
     mode: 'memory',
     drainer: undefined,
@@ -198,9 +209,10 @@ function memoryWriter(
     async drain(timeoutMs) {
       const done = await flush(timeoutMs);
       queue.close();
+      unobserve?.();
       return done;
     },
-    metrics: () => metrics.snapshot('memory', queue.depth, queue.oldestPendingAgeMs()),
+    metrics: snapshot,
     deadLetters: () => deadLetters.list(),
     overflow: () => ledger.summary(),
     async repairOverflow(timeoutMs) {
@@ -249,6 +261,7 @@ function durableWriter(
           depthRefreshMs: settled.depthRefreshMs,
           logger: options.logger,
           clock,
+          telemetry: options.telemetry,
           ...drainerOptions,
         });
   drainer?.start();
@@ -263,6 +276,8 @@ function durableWriter(
   gauge?.start();
   const context = durableContext(shared, () => drainer?.nudge());
   const noCounters = new MetricCounters();
+  const snapshot = () => drainer?.metrics() ?? noCounters.snapshot('durable', gauge?.reading ?? 0);
+  const unobserve = WriterTelemetry.create(options.telemetry, 'durable')?.observe(snapshot);
   const unsupported = async (): Promise<RepairReport> => {
     throw new MultiDbError(
       'UnsupportedMutation',
@@ -278,9 +293,10 @@ function durableWriter(
       const done = drainer ? await drainer.flush(timeoutMs) : false;
       await drainer?.stop();
       await gauge?.stop();
+      unobserve?.();
       return done;
     },
-    metrics: () => drainer?.metrics() ?? noCounters.snapshot('durable', gauge?.reading ?? 0),
+    metrics: snapshot,
     deadLetters: () => [],
     overflow: () => ({ keys: 0, tables: {}, needsFullSync: [] }),
     repairOverflow: unsupported,

@@ -19,4 +19,5 @@ export type { LedgerSummary } from './queue/overflow-ledger.js';
 export type { RepairReport } from './queue/repair.js';
 export { DEFAULT_RETRY_DELAYS_MS } from './retry/retry-policy.js';
 export type { TableMeta } from './table-meta.js';
+export type { TelemetryOptions, TelemetrySetting } from './telemetry/telemetry-options.js';
 export { backupEnabled, dualWriterOf, type WithBackupOptions, withBackup } from './with-backup.js';

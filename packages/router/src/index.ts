@@ -60,3 +60,4 @@ export type { BalancingStrategy, PickContext, Picker } from './routing/balancer.
 export { isConnectionError } from './routing/connection-errors.js';
 export { RoutedDatabase } from './routing/routed-database.js';
 export { classifySql, type StatementClass } from './sql/sql-classifier.js';
+export type { TelemetryOptions, TelemetrySetting } from './telemetry/telemetry-options.js';

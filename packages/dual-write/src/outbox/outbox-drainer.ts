@@ -18,6 +18,8 @@ import { selectRunnable } from '../queue/unit-scheduler.js';
 import { RetryBook } from '../retry/retry-book.js';
 import { RetryPolicy } from '../retry/retry-policy.js';
 import { TableRegistry } from '../table-registry.js';
+import type { TelemetrySetting } from '../telemetry/telemetry-options.js';
+import { traceApply, WriterTelemetry } from '../telemetry/writer-telemetry.js';
 import { withExactRows } from './exact-units.js';
 import { isFencedOut, jsonTarget } from './json-target.js';
 import { advisoryLeaderLock, type LeaderLock } from './leader-lock.js';
@@ -54,6 +56,8 @@ export interface OutboxDrainerOptions {
   readonly logger?: Logger;
   /** Time and timers (tests pass a fake one); what is left out comes from `systemClock`. */
   readonly clock?: Partial<Clock>;
+  /** OpenTelemetry: a span per apply batch. Default on when `@opentelemetry/api` is installed; `false` off. */
+  readonly telemetry?: TelemetrySetting;
 }
 
 export interface DrainRound {
@@ -100,6 +104,7 @@ export class OutboxDrainer {
   readonly #states: RetryBook;
   readonly #counters = new MetricCounters();
   readonly #target;
+  readonly #telemetry: WriterTelemetry | undefined;
   readonly #gauge: OutboxGauge;
   readonly #holds: UnknownTableHolds;
   readonly #settlement: RoundSettlement;
@@ -140,6 +145,7 @@ export class OutboxDrainer {
       clock: this.#clock,
       stepDown: () => this.#leadership.stepDown(),
     });
+    this.#telemetry = WriterTelemetry.create(options.telemetry, 'durable');
     this.#target = withApplyDeadline(
       skipReplicatedTables(
         jsonTarget(options.backup, {
@@ -263,10 +269,9 @@ export class OutboxDrainer {
     let applied = 0;
     let deadLettered = 0;
     if (runnable.length > 0) {
-      const report = await applyIsolating(
-        await withExactRows(this.#primary, runnable),
-        this.#target,
-        (e) => isTransientError(e) || isFencedOut(e),
+      const units = await withExactRows(this.#primary, runnable);
+      const report = await traceApply(this.#telemetry, units, () =>
+        applyIsolating(units, this.#target, (e) => isTransientError(e) || isFencedOut(e)),
       );
       applied = countChanges(report.applied);
       deadLettered = await this.#settlement.settle(report);

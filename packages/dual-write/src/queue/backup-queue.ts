@@ -3,6 +3,7 @@ import { type BackupTarget, type Change, type ChangeUnit, countChanges } from '.
 import { type ApplyReport, applyIsolating } from '../apply/isolating-apply.js';
 import type { CommitOrder } from '../capture/commit-order.js';
 import type { RetryBook } from '../retry/retry-book.js';
+import { traceApply, type WriterTelemetry } from '../telemetry/writer-telemetry.js';
 import type { DeadLetterStore } from './dead-letters.js';
 import type { MetricCounters } from './metrics.js';
 import type { OverflowLedger } from './overflow-ledger.js';
@@ -11,6 +12,8 @@ import { selectRunnable } from './unit-scheduler.js';
 
 export interface BackupQueueOptions {
   readonly target: BackupTarget<string>;
+  /** A span per apply batch (OpenTelemetry), when on. */
+  readonly telemetry?: WriterTelemetry | undefined;
   /** Most rows held in memory; past it new rows go to the overflow ledger (keys only). */
   readonly maxDepth: number;
   /** Rows per backup transaction (a bigger primary transaction still goes in one piece). */
@@ -274,7 +277,7 @@ export class BackupQueue {
       this.#inFlight = batch;
       let report: ApplyReport<string>;
       try {
-        report = await applyIsolating(batch, this.#o.target);
+        report = await traceApply(this.#o.telemetry, batch, () => applyIsolating(batch, this.#o.target));
       } finally {
         this.#inFlight = [];
       }

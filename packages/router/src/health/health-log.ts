@@ -1,5 +1,6 @@
 import type { Logger } from '@multidb/config';
 import type { RouterNode } from '../nodes/router-node.js';
+import type { RouterTelemetry } from '../telemetry/router-telemetry.js';
 
 /**
  * Health transitions as log lines, through the shared `Logger` (redacted by the router before it gets here):
@@ -9,9 +10,11 @@ import type { RouterNode } from '../nodes/router-node.js';
 export class HealthLog {
   readonly #logger: Required<Logger>;
   readonly #lagOk = new Map<RouterNode, boolean>();
+  readonly #telemetry: RouterTelemetry | undefined;
 
-  constructor(logger: Required<Logger>) {
+  constructor(logger: Required<Logger>, telemetry?: RouterTelemetry) {
     this.#logger = logger;
+    this.#telemetry = telemetry;
   }
 
   down(node: RouterNode, by: 'probe' | 'query'): void {
@@ -21,6 +24,7 @@ export class HealthLog {
       consecutiveFailures: node.health.consecutiveFailures,
       error: node.health.lastError,
     });
+    this.#telemetry?.health(node, 'down', by);
   }
 
   up(node: RouterNode): void {
@@ -28,6 +32,7 @@ export class HealthLog {
       ...where(node),
       consecutiveSuccesses: node.health.consecutiveSuccesses,
     });
+    this.#telemetry?.health(node, 'up', undefined);
   }
 
   recovery(node: RouterNode, was: boolean | undefined, now: boolean | undefined): void {

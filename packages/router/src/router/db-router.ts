@@ -35,6 +35,7 @@ import { RouterQueryRunner } from '../routing/query-runner.js';
 import { RoutePlanner } from '../routing/route-planner.js';
 import { RoutedDatabase } from '../routing/routed-database.js';
 import { RoutingSession } from '../routing/routing-session.js';
+import { RouterTelemetry } from '../telemetry/router-telemetry.js';
 import type { ClientOptions, DbRouter, RouterTransaction } from './db-router-api.js';
 import {
   type DbRouterOptions,
@@ -73,7 +74,8 @@ export class MultiDbRouter<TSchema extends Record<string, unknown> = Record<stri
     // A round probes the primary, then the replicas: two probe timeouts bound it.
     this.#readyTimeoutMs = 2 * settled.health.timeoutMs + 100;
     this.#clock = settleClock(options.clock);
-    this.#healthLog = new HealthLog(redactingLogger(options.logger ?? silentLogger));
+    const telemetry = RouterTelemetry.create(options.telemetry);
+    this.#healthLog = new HealthLog(redactingLogger(options.logger ?? silentLogger), telemetry);
     this.#cache = options.cache;
     this.#wrapWrites = options.wrapWriteClients;
     // postgres.js backs off reconnects up to 20 s after an outage: a node back in rotation would hang reads.
@@ -111,6 +113,7 @@ export class MultiDbRouter<TSchema extends Record<string, unknown> = Record<stri
       healthLog: this.#healthLog,
       warming: () => this.#monitor?.warming,
       primaryPosition: this.#primaryPosition,
+      telemetry,
     });
     this.#updateLagEligibility();
     // Write clients are built (and wrapped) once, now: a wrapper that fails does so before any probe starts.

@@ -3,6 +3,7 @@ import type { Cache } from 'drizzle-orm/cache/core';
 import type { PgDatabase } from 'drizzle-orm/pg-core';
 import type { PositionSource } from '../lag/position-source.js';
 import type { BalancingStrategy, Picker } from '../routing/balancer.js';
+import type { TelemetrySetting } from '../telemetry/telemetry-options.js';
 
 /** A node as the caller has it: a Drizzle database, a `DbHandle`, or a URL the router opens (and closes). */
 export type NodeSource<TSchema extends Record<string, unknown> = Record<string, unknown>> =
@@ -79,6 +80,12 @@ export interface DbRouterOptions<TSchema extends Record<string, unknown> = Recor
    * `wrapWriteClients: (db) => withBackup(db, { writer })` — share one writer, as this runs three times.
    */
   readonly wrapWriteClients?: WriteClientWrapper;
+  /**
+   * OpenTelemetry: spans per routed query and transaction, `db.client.operation.duration`, health transitions.
+   * Default on when `@opentelemetry/api` is installed (a no-op until an SDK is registered); `false` turns it off;
+   * an object picks providers or opts in to query text.
+   */
+  readonly telemetry?: TelemetrySetting;
   /**
    * Options for nodes the router opens from URLs. `closeTimeout`: seconds `close()` lets running queries finish
    * before it ends each node's connections (default 1; `connect()`'s own default is 5). A connection left hanging

@@ -2,6 +2,7 @@ import type { Intent } from '@multidb/config';
 import type { PgSession, PgTransaction, PgTransactionConfig } from 'drizzle-orm/pg-core';
 import type { RouterNode } from '../nodes/router-node.js';
 import type { StatementClass } from '../sql/sql-classifier.js';
+import type { StatementInfo } from '../telemetry/db-attributes.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: node sessions of any driver and schema
 export type AnySession = PgSession<any, any, any>;
@@ -20,7 +21,13 @@ export interface QueryRoute {
 
 /** The part of the router that routing sessions call: choose a node, run, account for it. */
 export interface QueryRunner {
-  run<T>(route: QueryRoute, kind: StatementClass, exec: (session: AnySession) => Promise<T>): Promise<T>;
+  run<T>(
+    route: QueryRoute,
+    kind: StatementClass,
+    exec: (session: AnySession) => Promise<T>,
+    /** What the query is (operation, tables, text) for telemetry. */
+    statement?: StatementInfo,
+  ): Promise<T>;
   transaction<T>(
     route: QueryRoute,
     fn: (tx: AnyTransaction) => Promise<T>,

@@ -14,6 +14,8 @@ import type { HealthLog } from '../health/health-log.js';
 import { ROUTE_KEYS, type RouteKey, type RouterMetrics } from '../metrics/router-metrics.js';
 import type { RouterNode } from '../nodes/router-node.js';
 import type { StatementClass } from '../sql/sql-classifier.js';
+import type { StatementInfo } from '../telemetry/db-attributes.js';
+import type { OperationTrace, RouterTelemetry } from '../telemetry/router-telemetry.js';
 import { isConnectionError, isRetryableRead } from './connection-errors.js';
 import type { AnySession, AnyTransaction, QueryRoute, QueryRunner } from './query-route.js';
 import type { RoutePlanner } from './route-planner.js';
@@ -33,6 +35,8 @@ export interface RunnerDeps {
   readonly warming: () => Promise<void> | undefined;
   /** What the primary has reached: tokens ahead of it are forged. */
   readonly primaryPosition: PrimaryPosition;
+  /** OpenTelemetry spans and metrics; `undefined` when off (or `@opentelemetry/api` is not installed). */
+  readonly telemetry: RouterTelemetry | undefined;
 }
 
 /**
@@ -47,18 +51,32 @@ export class RouterQueryRunner implements QueryRunner {
     this.#d = deps;
   }
 
-  async run<T>(
+  /** Not `async` itself: without telemetry the query path is exactly `#run` (no extra promise). */
+  run<T>(
     route: QueryRoute,
     kind: StatementClass,
     exec: (session: AnySession) => Promise<T>,
+    statement?: StatementInfo,
+  ): Promise<T> {
+    const telemetry = this.#d.telemetry;
+    if (telemetry === undefined) return this.#run(route, kind, exec, undefined);
+    const trace = telemetry.query(route.intent ?? 'direct', statement);
+    return trace.run(() => this.#run(route, kind, exec, trace));
+  }
+
+  async #run<T>(
+    route: QueryRoute,
+    kind: StatementClass,
+    exec: (session: AnySession) => Promise<T>,
+    trace: OperationTrace | undefined,
   ): Promise<T> {
     this.#assertOpen();
     if (route.pinned !== undefined)
-      return this.#exec(route.pinned, ROUTE_INDEX.direct, exec, kind !== 'read');
+      return this.#exec(route.pinned, ROUTE_INDEX.direct, exec, kind !== 'read', trace);
     const intent = route.intent as Intent;
     const primary = this.#d.planner.primary;
     if (intent === 'write' || intent === 'transactional')
-      return this.#exec(primary, ROUTE_INDEX[intent], exec, kind !== 'read');
+      return this.#exec(primary, ROUTE_INDEX[intent], exec, kind !== 'read', trace);
     if (kind === 'write') {
       this.#d.metrics.refusedWrites++;
       throw new MultiDbError(
@@ -68,8 +86,8 @@ export class RouterQueryRunner implements QueryRunner {
       );
     }
     // Not provably a plain read (locking read, sequence, session state): primary, and it may have written.
-    if (kind === 'primary') return this.#exec(primary, ROUTE_INDEX[intent], exec, true);
-    return this.#read(intent, route, exec);
+    if (kind === 'primary') return this.#exec(primary, ROUTE_INDEX[intent], exec, true, trace);
+    return this.#read(intent, route, exec, trace);
   }
 
   async transaction<T>(
@@ -85,7 +103,12 @@ export class RouterQueryRunner implements QueryRunner {
     const settled: PgTransactionConfig | undefined = readOnly
       ? { ...config, accessMode: 'read only' }
       : config;
-    return this.#exec(node, ROUTE_INDEX[key], (session) => session.transaction(fn, settled), !readOnly);
+    const run = (trace: OperationTrace | undefined) =>
+      this.#exec(node, ROUTE_INDEX[key], (session) => session.transaction(fn, settled), !readOnly, trace);
+    const telemetry = this.#d.telemetry;
+    if (telemetry === undefined) return run(undefined);
+    const trace = telemetry.transaction(key);
+    return trace.run(() => run(trace));
   }
 
   /** The node a read would use now (no metrics, no retry): for diagnostics and benchmarks. */
@@ -97,6 +120,7 @@ export class RouterQueryRunner implements QueryRunner {
     intent: ReadIntent,
     route: QueryRoute,
     exec: (session: AnySession) => Promise<T>,
+    trace: OperationTrace | undefined,
   ): Promise<T> {
     const { planner, metrics } = this.#d;
     const warming = this.#d.warming();
@@ -107,14 +131,16 @@ export class RouterQueryRunner implements QueryRunner {
     const node = planner.pick(intent, required);
     if (required !== undefined) metrics.constrainedReads++;
     else if (planner.isFailover(intent, node)) metrics.failovers++;
+    trace?.consistency(required === undefined ? 'none' : required === PRIMARY_ONLY ? 'primary' : 'token');
     try {
-      return await this.#exec(node, ROUTE_INDEX[intent], exec, false);
+      return await this.#exec(node, ROUTE_INDEX[intent], exec, false, trace);
     } catch (error) {
       if (!isRetryableRead(error, node.role !== 'primary')) throw error;
       const next = planner.alternative(intent, required, node);
       if (next === undefined) throw error;
       metrics.retries++;
-      return this.#exec(next, ROUTE_INDEX[intent], exec, false);
+      trace?.retry(node, error);
+      return this.#exec(next, ROUTE_INDEX[intent], exec, false, trace);
     }
   }
 
@@ -146,8 +172,10 @@ export class RouterQueryRunner implements QueryRunner {
     routeIndex: number,
     exec: (session: AnySession) => Promise<T>,
     write: boolean,
+    trace: OperationTrace | undefined,
   ): Promise<T> {
     const { metrics, clock } = this.#d;
+    trace?.attempt(node);
     const scope = write ? this.#d.scopes.current() : undefined;
     if (scope !== undefined) {
       scope.wrote = true;

@@ -15,6 +15,7 @@ import {
 import type { TablesRelationalConfig } from 'drizzle-orm/relations';
 import { fillPlaceholders } from 'drizzle-orm/sql';
 import { classifySql, type StatementClass } from '../sql/sql-classifier.js';
+import type { StatementInfo } from '../telemetry/db-attributes.js';
 import type { AnySession, AnyTransaction, QueryRoute, QueryRunner } from './query-route.js';
 import { type QueryMetadata, runWithCache, settleCacheConfig } from './routed-cache.js';
 
@@ -91,6 +92,8 @@ class RoutedPreparedQuery<T extends PreparedQueryConfig> extends PgPreparedQuery
   readonly #args: PrepareArgs;
   readonly #kind: StatementClass;
   readonly #cacheConfig: WithCacheConfig | undefined;
+  /** For telemetry: the built SQL and Drizzle's metadata (operation, tables). */
+  readonly #statement: StatementInfo;
   /** Set by Drizzle's select builder after `prepareQuery`, read by the driver when mapping rows. */
   joinsNotNullableMap: Record<string, boolean> | undefined;
 
@@ -111,6 +114,7 @@ class RoutedPreparedQuery<T extends PreparedQueryConfig> extends PgPreparedQuery
     this.#kind =
       type === 'insert' || type === 'update' || type === 'delete' ? 'write' : classifySql(query.sql);
     this.#cacheConfig = settleCacheConfig(cache, args.cacheConfig);
+    this.#statement = { sql: query.sql, metadata: args.queryMetadata };
   }
 
   execute(placeholderValues: Record<string, unknown> = {}): Promise<T['execute']> {
@@ -122,10 +126,17 @@ class RoutedPreparedQuery<T extends PreparedQueryConfig> extends PgPreparedQuery
   }
 
   all(placeholderValues: Record<string, unknown> = {}): Promise<T['all']> {
-    return this.#runner.run(this.#route, this.#kind, (session) => {
-      const prepared = this.#on(session) as PgPreparedQuery<T> & { all(values: unknown): Promise<T['all']> };
-      return prepared.all(placeholderValues);
-    });
+    return this.#runner.run(
+      this.#route,
+      this.#kind,
+      (session) => {
+        const prepared = this.#on(session) as PgPreparedQuery<T> & {
+          all(values: unknown): Promise<T['all']>;
+        };
+        return prepared.all(placeholderValues);
+      },
+      this.#statement,
+    );
   }
 
   /** @internal Drizzle asks this when mapping batch results. */
@@ -134,8 +145,11 @@ class RoutedPreparedQuery<T extends PreparedQueryConfig> extends PgPreparedQuery
   }
 
   #routed(placeholderValues: Record<string, unknown>): Promise<T['execute']> {
-    return this.#runner.run(this.#route, this.#kind, (session) =>
-      this.#on(session).execute(placeholderValues),
+    return this.#runner.run(
+      this.#route,
+      this.#kind,
+      (session) => this.#on(session).execute(placeholderValues),
+      this.#statement,
     );
   }
 
