@@ -24,6 +24,7 @@ export type MultiDbErrorCode =
   | 'ConnectFailed'
   | 'CopyUnsupported'
   | 'DrizzleIncompatible'
+  | 'NotADrizzleDatabase'
   // router
   | 'UnknownIntent'
   | 'WriteOnReadIntent'

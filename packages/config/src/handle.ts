@@ -2,6 +2,8 @@ import type { Logger } from 'drizzle-orm';
 import type { Cache } from 'drizzle-orm/cache/core';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { DriverKind } from './driver/driver.js';
+import { drizzleLine, drizzleVersion } from './drizzle/drizzle-version.js';
+import { MultiDbError } from './errors.js';
 
 /** The drivers a `postgres://` URL can be opened with: postgres.js (default) or node-postgres. */
 export type UrlDriver = Exclude<DriverKind, 'pglite'>;
@@ -37,8 +39,13 @@ export interface ConnectOptions<TSchema extends Record<string, unknown>> {
   readonly driver?: UrlDriver | undefined;
   /** Environment for `MULTIDB_DRIVER` (default `process.env`). */
   readonly env?: Readonly<Record<string, string | undefined>> | undefined;
-  /** Drizzle schema object, for `db.query` (relational queries). */
+  /** Drizzle schema object, for `db.query` (relational queries) on drizzle-orm 0.45. */
   readonly schema?: TSchema | undefined;
+  /**
+   * drizzle-orm 1.0: the result of `defineRelations(schema, ...)`, for `db.query` (relational queries v2). 1.0 has
+   * no `schema` option; 0.45 has no `relations`: the one the installed drizzle-orm lacks is refused.
+   */
+  readonly relations?: object | undefined;
   /** `true` logs every query through Drizzle's default logger (parameters included, never credentials). */
   readonly logger?: boolean | Logger | undefined;
   /** A Drizzle cache (e.g. `MemoryCache` from `@multidb/cache`); share one instance across nodes with the same data. */
@@ -98,7 +105,22 @@ export function makeHandle<TSchema extends Record<string, unknown>>(
 
 /** The Drizzle settings every driver's `drizzle({ client, ... })` gets from the toolkit's options. */
 export function drizzleSettings<TSchema extends Record<string, unknown>>(
-  options: Pick<ConnectOptions<TSchema>, 'schema' | 'logger' | 'cache'>,
-): Pick<ConnectOptions<TSchema>, 'schema' | 'logger' | 'cache'> {
-  return { schema: options.schema, logger: options.logger, cache: options.cache };
+  options: Pick<ConnectOptions<TSchema>, 'schema' | 'relations' | 'logger' | 'cache'>,
+): Pick<ConnectOptions<TSchema>, 'schema' | 'relations' | 'logger' | 'cache'> {
+  const line = drizzleLine();
+  if (line === '0.45' && options.relations !== undefined) {
+    throw new MultiDbError(
+      'InvalidOptions',
+      `relations: drizzle-orm ${drizzleVersion} takes \`schema\` for relational queries (relations are drizzle-orm 1.0)`,
+    );
+  }
+  if (line === '1.0' && options.schema !== undefined) {
+    throw new MultiDbError(
+      'InvalidOptions',
+      `schema: drizzle-orm ${drizzleVersion} has no \`schema\` option; pass \`relations\` from defineRelations(schema) instead`,
+    );
+  }
+  return line === '0.45'
+    ? { schema: options.schema, logger: options.logger, cache: options.cache }
+    : { relations: options.relations, logger: options.logger, cache: options.cache };
 }

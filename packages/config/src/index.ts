@@ -17,6 +17,18 @@ export type {
   TransactionOptions,
 } from './driver/driver.js';
 export { DRIVER_SOURCE, type DriverSource, driverOf, driverOfClient } from './driver/driver-of.js';
+export {
+  assertPgDatabase,
+  describeNonDatabase,
+} from './drizzle/drizzle-database.js';
+export {
+  type DrizzleLine,
+  drizzleLine,
+  drizzleLineOf,
+  drizzleVersion,
+  SUPPORTED_DRIZZLE,
+} from './drizzle/drizzle-version.js';
+export { type DrizzleClass, isPgDatabase, pgCoreClass, pgDatabaseClass } from './drizzle/pg-core-runtime.js';
 export { causeChain, findCause, ownErrorCode } from './errors/cause-chain.js';
 export {
   type FailureKind,
