@@ -13,7 +13,16 @@ import { pgBinariesAvailable, startPgCluster } from '@multidb/testing';
 import { sql } from 'drizzle-orm';
 import { bigserial, integer, jsonb, numeric, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
-import { fmt, machine, measure, type Ratio, type Sample, timeMs, writeResults } from './lib/bench-kit.js';
+import {
+  drizzleUnderTest,
+  fmt,
+  machine,
+  measure,
+  type Ratio,
+  type Sample,
+  timeMs,
+  writeResults,
+} from './lib/bench-kit.js';
 
 const items = pgTable('bench_items', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
@@ -373,7 +382,7 @@ for (const open of [pgliteTarget, postgresTarget]) {
 const markdown = [
   '## Dual-write',
   '',
-  `Measured on ${machine()}; drizzle-orm 0.45, PGlite 0.5, postgres.js 3.4.`,
+  `Measured on ${machine()}; ${drizzleUnderTest()}, PGlite 0.5, postgres.js 3.4.`,
   'Median with the p10–p90 spread over runs. Everything (both servers, the writes, the appliers) shares one',
   '2-core machine, possibly loaded by other work: read the ratios, paired per run, rather than absolute times.',
   '',

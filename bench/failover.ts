@@ -133,8 +133,8 @@ async function failoverSection(
   );
   handles.push(primary as DbHandle<typeof schema>, ...(replicas as DbHandle<typeof schema>[]));
   const raw = withReplicas(
-    (primary as DbHandle<typeof schema>).db as Db,
-    replicas.map((h) => h.db as Db) as [Db, ...Db[]],
+    (primary as DbHandle<typeof schema>).db as unknown as Db,
+    replicas.map((h) => h.db as unknown as Db) as [Db, ...Db[]],
   ) as unknown as Db;
   try {
     await router.checkHealth();

@@ -13,24 +13,26 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { connect, type DbHandle } from '@multidb/config';
+import { connect, type DbHandle, drizzleLine, pgCoreClass } from '@multidb/config';
 import { fromPglite } from '@multidb/config/pglite';
 import { createDbRouter, type DbRouter, type ReplicaSpec } from '@multidb/router';
 import { createMirrorReplica, type PgCluster, pgBinariesAvailable, startPgCluster } from '@multidb/testing';
 import { entityKind, eq, type Query } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
-import {
-  PgDatabase,
-  PgDialect,
-  PgPreparedQuery,
-  PgSession,
-  type PreparedQueryConfig,
-  withReplicas,
-} from 'drizzle-orm/pg-core';
+import type { PgDatabase, PgPreparedQuery, PgSession, PreparedQueryConfig } from 'drizzle-orm/pg-core';
+import { PgDialect, withReplicas } from 'drizzle-orm/pg-core';
 import pg from 'pg';
-import { fmt, machine, measure, type Ratio, type Sample, writeResults } from './lib/bench-kit.js';
+import {
+  drizzleUnderTest,
+  fmt,
+  machine,
+  measure,
+  type Ratio,
+  type Sample,
+  writeResults,
+} from './lib/bench-kit.js';
 import { otelReads } from './lib/otel-reads.js';
-import { type Db, items, SETUP, schema } from './lib/read-items.js';
+import { type Db, items, SETUP } from './lib/read-items.js';
 
 const QUERIES_PER_RUN = 2000;
 const RUNS = 9;
@@ -102,7 +104,10 @@ async function readsOn(title: string, primary: Db, replica: ReplicaSpec): Promis
     const replicaDb = replica.db as Db;
     const result = await compareReads({
       raw: replicaDb,
-      withReplicas: withReplicas(primary, [replicaDb]) as unknown as Db,
+      // drizzle-orm 1.0's withReplicas sends every query to the primary unless `$replica` is asked for.
+      withReplicas: (drizzleLine() === '1.0'
+        ? (withReplicas(primary, [replicaDb]) as unknown as { $replica: Db }).$replica
+        : withReplicas(primary, [replicaDb])) as unknown as Db,
       routed: router.getClient('read') as unknown as Db,
     });
     return { md: readTable(title, result), ratio: result.routedVsRaw.median };
@@ -115,8 +120,8 @@ async function pgliteReads(): Promise<ReadResult> {
   const pg = await PGlite.create();
   try {
     await pg.exec(SETUP);
-    const mirror = createMirrorReplica(pg, { name: 'mirror', schema });
-    const primary = fromPglite(pg, { schema, ownsClient: false }).db as Db;
+    const mirror = createMirrorReplica(pg, { name: 'mirror' });
+    const primary = fromPglite(pg, { ownsClient: false }).db as Db;
     const replica = { name: 'mirror', db: mirror.db, positionSource: mirror.positionSource };
     return await readsOn('PGlite (in memory): primary-key select', primary, replica);
   } finally {
@@ -141,11 +146,11 @@ async function readCluster(): Promise<PgCluster | undefined> {
 const replicaUrl = (cluster: PgCluster) => (cluster.replicas[0] as { url: string }).url;
 
 async function postgresReads(cluster: PgCluster): Promise<ReadResult> {
-  const handles: DbHandle<typeof schema>[] = [];
+  const handles: DbHandle[] = [];
   try {
-    const primary = await connect(cluster.primary.url, { schema, max: 4 });
+    const primary = await connect(cluster.primary.url, { max: 4 });
     handles.push(primary);
-    const replica = await connect(replicaUrl(cluster), { schema, max: 4 });
+    const replica = await connect(replicaUrl(cluster), { max: 4 });
     handles.push(replica);
     const title = 'PostgreSQL 15 (local streaming replica): primary-key select';
     return await readsOn(title, primary.db as Db, { name: 'replica', db: replica.db });
@@ -162,7 +167,7 @@ async function nodePostgresReads(cluster: PgCluster): Promise<ReadResult> {
     (url) => new pg.Pool({ connectionString: url, max: 4 }),
   );
   try {
-    const [primary, replica] = pools.map((pool) => drizzle({ client: pool, schema }) as unknown as Db);
+    const [primary, replica] = pools.map((pool) => drizzle({ client: pool }) as unknown as Db);
     const load = loadavg().map((l) => l.toFixed(1));
     const result = await readsOn(NODE_POSTGRES_TITLE, primary as Db, { name: 'replica', db: replica as Db });
     const note = [
@@ -255,37 +260,46 @@ async function decisions(router: DbRouter): Promise<string> {
   );
 }
 
-/** A driver that answers at once: what remains of a read's time is Drizzle's work (and the router's). */
-class InstantQuery extends PgPreparedQuery<PreparedQueryConfig> {
-  static override readonly [entityKind]: string = 'InstantQuery';
-  constructor(query: Query) {
-    super(query, undefined, undefined);
+/**
+ * A database over a driver that answers at once: what remains of a read's time is Drizzle's work (and the
+ * router's). Built on drizzle-orm 0.45's session classes (created here, on that line only).
+ */
+function instantDatabase(dialect: PgDialect): Db {
+  const PreparedQuery = pgCoreClass('PgPreparedQuery') as unknown as typeof PgPreparedQuery;
+  const Session = pgCoreClass('PgSession') as unknown as typeof PgSession;
+  const Database = pgCoreClass('PgDatabase') as unknown as typeof PgDatabase;
+  class InstantQuery extends PreparedQuery<PreparedQueryConfig> {
+    static override readonly [entityKind]: string = 'InstantQuery';
+    constructor(query: Query) {
+      super(query, undefined, undefined);
+    }
+    async execute(): Promise<unknown[]> {
+      return [];
+    }
+    async all(): Promise<unknown[]> {
+      return [];
+    }
+    isResponseInArrayMode(): boolean {
+      return true;
+    }
   }
-  async execute(): Promise<unknown[]> {
-    return [];
+  class InstantSession extends Session {
+    static override readonly [entityKind]: string = 'InstantSession';
+    prepareQuery(query: Query): InstantQuery {
+      return new InstantQuery(query);
+    }
+    transaction<T>(): Promise<T> {
+      throw new Error('not supported');
+    }
   }
-  async all(): Promise<unknown[]> {
-    return [];
-  }
-  isResponseInArrayMode(): boolean {
-    return true;
-  }
-}
-
-class InstantSession extends PgSession {
-  static override readonly [entityKind]: string = 'InstantSession';
-  prepareQuery(query: Query): InstantQuery {
-    return new InstantQuery(query);
-  }
-  transaction<T>(): Promise<T> {
-    throw new Error('not supported');
-  }
+  return new Database(dialect, new InstantSession(dialect), undefined) as unknown as Db;
 }
 
 /** The router's own cost per read, free of database time and machine noise: routed minus raw on an instant driver. */
 async function overheadPerRead(): Promise<string> {
+  if (drizzleLine() !== '0.45') return '';
   const dialect = new PgDialect();
-  const instant = () => new PgDatabase(dialect, new InstantSession(dialect), undefined) as unknown as Db;
+  const instant = () => instantDatabase(dialect);
   const router = createDbRouter({
     primary: {
       db: instant(),
@@ -370,7 +384,7 @@ async function main(): Promise<void> {
   const md = [
     '## Router',
     '',
-    `Machine: ${machine()}. drizzle-orm 0.45, PGlite 0.5, postgres.js 3.4.`,
+    `Machine: ${machine()}. ${drizzleUnderTest()}, PGlite 0.5, postgres.js 3.4.`,
     '',
     `Reads: ${QUERIES_PER_RUN} primary-key selects per contender and run, contenders taking turns query by query`,
     `(load from other processes hits them alike); ${RUNS} runs after a warm-up run; median and p10–p90 across`,
@@ -414,12 +428,12 @@ function replaceSection(title: string, md: string, labels: readonly string[], ad
 async function onlyOpenTelemetry(): Promise<void> {
   const cluster = await readCluster();
   if (cluster === undefined) throw new Error('PostgreSQL server binaries not found');
-  const handles: DbHandle<typeof schema>[] = [];
+  const handles: DbHandle[] = [];
   let result: Awaited<ReturnType<typeof otelReads>>;
   try {
-    const primary = await connect(cluster.primary.url, { schema, max: 4 });
+    const primary = await connect(cluster.primary.url, { max: 4 });
     handles.push(primary);
-    const replica = await connect(replicaUrl(cluster), { schema, max: 4 });
+    const replica = await connect(replicaUrl(cluster), { max: 4 });
     handles.push(replica);
     result = await otelReads(primary.db as Db, replica.db as Db, {
       queriesPerRun: QUERIES_PER_RUN,

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { drizzleLine, drizzleVersion } from '@multidb/config';
 
 export interface Sample {
   readonly median: number;
@@ -53,13 +54,26 @@ export function verdict(r: Ratio): string {
 
 const resultsDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'results');
 
-/** Writes `bench/results/<area>.md` and `.json`; `pnpm bench` assembles them into BENCHMARKS.md. */
+/** The installed drizzle-orm, for the sections' headers: `drizzle-orm 0.45.4`. */
+export function drizzleUnderTest(): string {
+  return `drizzle-orm ${drizzleVersion}`;
+}
+
+/**
+ * Writes `bench/results/<area>.md` and `.json`; `pnpm bench` assembles them into BENCHMARKS.md. With drizzle-orm
+ * 1.0 installed (`scripts/use-drizzle.sh 1.0`) the results go to `<area>-drizzle-1.*` instead, the section title
+ * and every ratio label naming the version, so the 0.45 figures stay next to them.
+ */
 export function writeResults(area: string, markdown: string, ratios: readonly Ratio[]): void {
   mkdirSync(resultsDir, { recursive: true });
-  writeFileSync(join(resultsDir, `${area}.md`), markdown);
+  const v1 = drizzleLine() === '1.0';
+  const file = v1 ? `${area}-drizzle-1` : area;
+  const md = v1 ? markdown.replace(/^## (.+)$/m, `## $1 on ${drizzleUnderTest()}`) : markdown;
+  const labelled = v1 ? ratios.map((r) => ({ ...r, label: `${drizzleUnderTest()}: ${r.label}` })) : ratios;
+  writeFileSync(join(resultsDir, `${file}.md`), md);
   writeFileSync(
-    join(resultsDir, `${area}.json`),
-    `${JSON.stringify({ area, machine: machine(), ratios }, null, 2)}\n`,
+    join(resultsDir, `${file}.json`),
+    `${JSON.stringify({ area: file, machine: machine(), ratios: labelled }, null, 2)}\n`,
   );
-  process.stdout.write(markdown);
+  process.stdout.write(md);
 }
