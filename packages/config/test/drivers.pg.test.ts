@@ -4,7 +4,7 @@ import { drizzle as drizzlePostgresJs } from 'drizzle-orm/postgres-js';
 import pg from 'pg';
 import postgres from 'postgres';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { connect, driverOf } from '../src/index.js';
+import { connect, driverOf, drizzleLine } from '../src/index.js';
 import { describeDriver } from './support/driver-suite.js';
 
 let cluster: PgCluster;
@@ -36,19 +36,32 @@ it("takes the application's own Drizzle databases: pg.Pool, pg.Client, postgres.
   await client.connect();
   const sql = postgres(cluster.primary.url, { max: 1, onnotice: () => {} });
   try {
-    for (const [db, kind] of [
-      [drizzlePg(pool), 'pg'],
-      [drizzlePg(client), 'pg'],
+    // `drizzle({ client })` on both lines; the positional `drizzle(client)` on 0.45 only (1.0 reads a lone
+    // argument as its config and would open a client of its own).
+    // biome-ignore lint/suspicious/noExplicitAny: the positional form is not in 1.0's typings
+    const positional = (open: (...args: any[]) => unknown, c: unknown) => open(c);
+    const databases: [unknown, 'pg' | 'postgres'][] = [
+      [drizzlePg({ client: pool }), 'pg'],
+      [drizzlePg({ client }), 'pg'],
       [drizzlePg({ connection: cluster.primary.url }), 'pg'],
-      [drizzlePostgresJs(sql), 'postgres'],
-    ] as const) {
+      [drizzlePostgresJs({ client: sql }), 'postgres'],
+    ];
+    if (drizzleLine() === '0.45') {
+      databases.push(
+        [positional(drizzlePg, pool), 'pg'],
+        [positional(drizzlePg, client), 'pg'],
+        [positional(drizzlePostgresJs, sql), 'postgres'],
+      );
+    }
+    for (const [db, kind] of databases) {
       const driver = driverOf(db as never);
       expect(driver.kind).toBe(kind);
       expect(await driver.rows('select $1::int as n', [7])).toEqual([{ n: 7 }]);
       const session = await driver.reserve();
       expect(await session.values('select 1')).toEqual([[1]]);
       session.release();
-      if ('$client' in db && db.$client !== pool && db.$client !== client && db.$client !== sql) {
+      const own = (db as { $client?: unknown }).$client;
+      if (own !== pool && own !== client && own !== sql) {
         await driver.close();
       }
     }
