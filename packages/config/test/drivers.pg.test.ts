@@ -4,7 +4,7 @@ import { drizzle as drizzlePostgresJs } from 'drizzle-orm/postgres-js';
 import pg from 'pg';
 import postgres from 'postgres';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { connect, driverOf, drizzleLine } from '../src/index.js';
+import { assertPgDatabase, connect, driverOf, drizzleLine, executeRows } from '../src/index.js';
 import { describeDriver } from './support/driver-suite.js';
 
 let cluster: PgCluster;
@@ -87,5 +87,35 @@ it('names a lost session by a code on both drivers (node-postgres has none of it
     } finally {
       await handle.close();
     }
+  }
+});
+
+it('assertPgDatabase takes node-postgres and postgres.js databases and their transactions, refuses their raw clients', async () => {
+  const pool = new pg.Pool({ connectionString: cluster.primary.url, max: 2 });
+  const sql = postgres(cluster.primary.url, { max: 2, onnotice: () => {} });
+  try {
+    for (const [db, raw] of [
+      [drizzlePg({ client: pool }), pool],
+      [drizzlePostgresJs({ client: sql }), sql],
+    ] as const) {
+      expect(assertPgDatabase(db, 'primary')).toBe(db);
+      const n = await db.transaction(async (tx) => {
+        const checked = assertPgDatabase(tx, 'tx');
+        return tx.transaction(async (nested) => {
+          assertPgDatabase(nested, 'nested');
+          const rows = await executeRows<{ n: number }>(checked, 'select 2 + 3 as n');
+          return rows[0]?.n;
+        });
+      });
+      expect(n).toBe(5);
+      expect(() => assertPgDatabase(raw, 'primary')).toThrow(
+        expect.objectContaining({
+          code: 'NotADrizzleDatabase',
+          message: expect.stringMatching(/got a (node-postgres|postgres\.js)/),
+        }),
+      );
+    }
+  } finally {
+    await Promise.all([pool.end(), sql.end()]);
   }
 });

@@ -3,7 +3,7 @@
 // `PgAsyncDatabase` and has no `PgDatabase`. A type-only namespace import sees whichever the installed line has.
 import type * as pgCore from 'drizzle-orm/pg-core';
 // `PgDatabase` is 0.45's only (used by `PgDatabaseOf` on that line); on 1.0 the name does not resolve.
-// @ts-ignore TS2724 on drizzle-orm 1.0 (tsc drops this comment from the emitted .d.ts: see the README)
+// @ts-expect-error TS2724 on drizzle-orm 1.0 (tsc drops this comment from the emitted .d.ts: see the README)
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 
 type PgCoreExports = typeof pgCore;

@@ -3,7 +3,13 @@ import { pipeline } from 'node:stream/promises';
 import { gt } from 'drizzle-orm';
 import { integer, pgTable, text } from 'drizzle-orm/pg-core';
 import { describe, expect, it } from 'vitest';
-import { type AnyPgDatabase, type DbHandle, type DriverKind, driverOf, drizzleLine } from '../../src/index.js';
+import {
+  type AnyPgDatabase,
+  type DbHandle,
+  type DriverKind,
+  driverOf,
+  drizzleLine,
+} from '../../src/index.js';
 
 /** A plain Drizzle database over one driver, and how to open a second one on the same data (if any). */
 export interface DriverTarget {

@@ -18,7 +18,10 @@ export function fromPglite<TSchema extends Record<string, unknown> = Record<stri
   pg: PGlite,
   options: FromPgliteOptions<TSchema> = {},
 ): DbHandle<TSchema> {
-  const db = drizzle({ client: pg, ...(drizzleSettings(options) as object) }) as unknown as DbHandle<TSchema>['db'];
+  const db = drizzle({
+    client: pg,
+    ...(drizzleSettings(options) as object),
+  }) as unknown as DbHandle<TSchema>['db'];
   const owns = options.ownsClient ?? true;
   const exec = async (script: string) => {
     await pg.exec(script);

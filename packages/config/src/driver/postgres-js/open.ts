@@ -17,7 +17,10 @@ export function openPostgres<TSchema extends Record<string, unknown>>(
     backoff: reconnectBackoff,
     ...(options.postgres as postgres.Options<Record<string, postgres.PostgresType>> | undefined),
   });
-  const db = drizzle({ client, ...(drizzleSettings(options) as object) }) as unknown as DbHandle<TSchema>['db'];
+  const db = drizzle({
+    client,
+    ...(drizzleSettings(options) as object),
+  }) as unknown as DbHandle<TSchema>['db'];
   const exec = async (script: string) => {
     await client.unsafe(script).simple();
   };
