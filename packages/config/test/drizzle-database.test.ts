@@ -42,10 +42,10 @@ function otherLineDatabase(): object {
   const base = line === '0.45' ? 'PgAsyncDatabase' : 'PgDatabase';
   // biome-ignore lint/complexity/noStaticOnlyClass: a drizzle class is what `is()` walks; its kind is static
   class Base {
-    static readonly [entityKind] = base;
+    static readonly [entityKind]: string = base;
   }
   class PgliteDatabase extends Base {
-    static override readonly [entityKind] = 'PgliteDatabase';
+    static override readonly [entityKind]: string = 'PgliteDatabase';
   }
   return new PgliteDatabase();
 }

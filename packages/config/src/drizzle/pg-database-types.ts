@@ -2,8 +2,10 @@
 // exists at runtime). drizzle-orm 0.45 names its PostgreSQL database class `PgDatabase`; 1.0 names it
 // `PgAsyncDatabase` and has no `PgDatabase`. A type-only namespace import sees whichever the installed line has.
 import type * as pgCore from 'drizzle-orm/pg-core';
-// `PgDatabase` is 0.45's only (used by `PgDatabaseOf` on that line); on 1.0 the name does not resolve.
-// @ts-expect-error TS2724 on drizzle-orm 1.0 (tsc drops this comment from the emitted .d.ts: see the README)
+// `PgDatabase` is 0.45's only (used by `PgDatabaseOf` on that line); on 1.0 the name does not resolve (TS2724, which
+// tsc does not carry into the emitted .d.ts: a consumer on 1.0 with skipLibCheck false sees it there).
+// biome-ignore lint/suspicious/noTsIgnore: an error on one release line only (@ts-expect-error fails on the other)
+// @ts-ignore
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 
 type PgCoreExports = typeof pgCore;
