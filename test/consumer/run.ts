@@ -1,5 +1,8 @@
 // `pnpm test:consumer`: build, pack every public package, install the tarballs into a scratch app OUTSIDE the
 // workspace with npm, and use them as a user would. Exit code 0 only if every check held.
+// MULTIDB_CONSUMER_DRIZZLE=1.0.0-rc.5 (any npm spec of drizzle-orm) installs that drizzle-orm in the apps instead of
+// 0.45; on 1.0 each app's `<file>.drizzle-1.<ext>` fixture (its code in drizzle-orm 1.0's spelling) replaces
+// `<file>.<ext>`. The tarballs are the same either way: the workspace builds them as they are published.
 import { execFile } from 'node:child_process';
 import { copyFile, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,6 +26,15 @@ const failures: string[] = [];
 const keep = process.argv.includes('--keep');
 const THIRD_PARTY = /^node_modules\/(drizzle-orm|@electric-sql\/pglite)\//;
 const THIRD_PARTY_NAMES = "drizzle-orm's and @electric-sql/pglite's own .d.ts";
+/** The drizzle-orm the apps install (an npm spec) and its release line. */
+const DRIZZLE = process.env.MULTIDB_CONSUMER_DRIZZLE?.trim() || '0.45';
+const DRIZZLE_1 = /^[\^~]?1\./.test(DRIZZLE);
+const drizzleOrm = `drizzle-orm@${DRIZZLE}`;
+/** Copies an app's fixture: on drizzle-orm 1.0 its `.drizzle-1` variant when there is one. */
+async function copyFixture(from: string, to: string): Promise<void> {
+  const variant = from.replace(/(\.[a-z]+)$/, '.drizzle-1$1');
+  await copyFile(DRIZZLE_1 && (await exists(variant)) ? variant : from, to);
+}
 
 const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
 const step = (text: string) => console.log(`\n── ${text} (${seconds()} s)`);
@@ -75,6 +87,7 @@ async function duBytes(path: string): Promise<number> {
   return Number(out.split('\t')[0]);
 }
 
+console.log(`consumer apps on ${drizzleOrm}${DRIZZLE_1 ? ' (the 1.0 fixtures)' : ''}`);
 const scratch = await mkdtemp(join(tmpdir(), 'multidb-consumer-'));
 const packs = join(scratch, 'packs');
 const app = join(scratch, 'app');
@@ -119,13 +132,13 @@ try {
     `${JSON.stringify({ name: 'consumer-app', private: true, type: 'module' }, null, 2)}\n`,
   );
   for (const file of ['app.mjs', 'consumer.ts', 'tsconfig.nodenext.json', 'tsconfig.bundler.json']) {
-    await copyFile(join(APP_FIXTURES, file), join(app, file));
+    await copyFixture(join(APP_FIXTURES, file), join(app, file));
   }
   const installStarted = performance.now();
   await npmInstall(
     [
       ...tarballs,
-      'drizzle-orm@0.45',
+      drizzleOrm,
       '@electric-sql/pglite@0.5',
       'typescript@5.9',
       '@types/node@20',
@@ -154,6 +167,17 @@ try {
   );
   const copies = found.stdout.split('\n').filter(Boolean);
   check(copies.length === 1, `drizzle-orm copies: ${copies.join(', ')}`);
+  const installed = await sh(
+    process.execPath,
+    ['--input-type=module', '-e', "console.log((await import('drizzle-orm/version')).npmVersion)"],
+    app,
+  );
+  const drizzleInstalled = installed.stdout.trim();
+  check(
+    installed.code === 0 &&
+      (DRIZZLE_1 ? drizzleInstalled.startsWith('1.') : drizzleInstalled.startsWith('0.45.')),
+    `drizzle-orm ${drizzleInstalled || installed.stderr.trim()} installed (${drizzleOrm} asked)`,
+  );
   check(!(await exists(join(app, 'node_modules', 'postgres'))), 'postgres.js not installed (optional peer)');
   check(
     !(await exists(join(app, 'node_modules', 'prom-client'))),
@@ -231,11 +255,11 @@ try {
     `${JSON.stringify({ name: 'consumer-app-postgres', private: true, type: 'module' }, null, 2)}\n`,
   );
   for (const file of ['consumer.ts', 'tsconfig.json'])
-    await copyFile(join(PG_APP_FIXTURES, file), join(pgApp, file));
+    await copyFixture(join(PG_APP_FIXTURES, file), join(pgApp, file));
   const only = ['config', 'router', 'dual-write'].map(
     (name) => tarballs.find((t) => t.includes(`/multidb-${name}-`)) as string,
   );
-  await npmInstall([...only, 'drizzle-orm@0.45', 'postgres', 'typescript@5.9', '@types/node@20'], pgApp);
+  await npmInstall([...only, drizzleOrm, 'postgres', 'typescript@5.9', '@types/node@20'], pgApp);
   check(!(await exists(join(pgApp, 'node_modules', '@electric-sql'))), 'PGlite not installed');
   const pgTsc = await sh(join(pgApp, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], pgApp);
   const pgErrors = `${pgTsc.stdout}${pgTsc.stderr}`.split('\n').filter((line) => /error TS\d+/.test(line));
@@ -253,11 +277,11 @@ try {
     join(nodePgApp, 'package.json'),
     `${JSON.stringify({ name: 'consumer-app-pg', private: true, type: 'module' }, null, 2)}\n`,
   );
-  await copyFile(NODE_PG_APP, join(nodePgApp, 'app.mjs'));
+  await copyFixture(NODE_PG_APP, join(nodePgApp, 'app.mjs'));
   const nodePgPackages = ['config', 'router', 'dual-write', 'sync'].map(
     (name) => tarballs.find((t) => t.includes(`/multidb-${name}-`)) as string,
   );
-  await npmInstall([...nodePgPackages, 'drizzle-orm@0.45', 'pg@8', 'pg-copy-streams@7'], nodePgApp);
+  await npmInstall([...nodePgPackages, drizzleOrm, 'pg@8', 'pg-copy-streams@7'], nodePgApp);
   check(!(await exists(join(nodePgApp, 'node_modules', 'postgres'))), 'postgres.js not installed');
   check(!(await exists(join(nodePgApp, 'node_modules', '@electric-sql'))), 'PGlite not installed');
   const cluster = await startPgCluster({ replicas: 1, backup: true });

@@ -1,8 +1,11 @@
-import { is } from 'drizzle-orm';
+// Namespace imports where the release lines differ (a named import of a member the installed drizzle-orm lacks
+// is a link error under Node ESM): the table key is `extractUsedTable` (pg-core) on 0.45, `getCacheKey` on 1.0.
+import * as orm from 'drizzle-orm';
+import { is, Table } from 'drizzle-orm';
 import type { MutationOption } from 'drizzle-orm/cache/core';
 import { Cache } from 'drizzle-orm/cache/core';
 import type { CacheConfig } from 'drizzle-orm/cache/core/types';
-import { extractUsedTable, PgTable } from 'drizzle-orm/pg-core';
+import * as pgCore from 'drizzle-orm/pg-core';
 
 export interface MemoryCacheOptions {
   /** Time to live when a query gives none (`$withCache({ config: { ex } })`). Seed 002 used 30 s for sessions. */
@@ -145,7 +148,18 @@ function toArray<T>(value: T | T[] | undefined): T[] {
   return Array.isArray(value) ? value : [value];
 }
 
+/** The key drizzle-orm 1.0 gives a table's queries (`schema.name`, or `name`). */
+const getCacheKey = (orm as { getCacheKey?: (table: Table) => string }).getCacheKey;
+/** The same on 0.45 (pg-core's `extractUsedTable`). */
+const extractUsedTable = (pgCore as { extractUsedTable?: (table: Table) => string[] }).extractUsedTable;
+
+/** The names under which the installed drizzle-orm reports `table`'s queries to the cache (`put`'s `tables`). */
 function tableNames(table: unknown): string[] {
   if (typeof table === 'string') return [table];
-  return is(table, PgTable) ? extractUsedTable(table) : [];
+  if (!is(table, Table)) return [];
+  if (getCacheKey !== undefined) return [getCacheKey(table)];
+  if (extractUsedTable !== undefined) return extractUsedTable(table);
+  throw new TypeError(
+    `MemoryCache: this drizzle-orm has neither getCacheKey (1.0) nor pg-core extractUsedTable (0.45); unsupported drizzle-orm version`,
+  );
 }

@@ -1,10 +1,8 @@
 import type { SQL } from 'drizzle-orm';
 import { sql } from 'drizzle-orm';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { AnyPgDatabase } from './drizzle/pg-database-types.js';
 
-/** Any Drizzle Postgres database, whatever its driver and schema. */
-// biome-ignore lint/suspicious/noExplicitAny: the schema type parameter is irrelevant for raw SQL
-export type AnyPgDatabase = PgDatabase<PgQueryResultHKT, any>;
+export type { AnyPgDatabase };
 
 /**
  * `db.execute` returns an array on postgres.js and `{ rows }` on node-postgres and PGlite; this is the one place

@@ -1,8 +1,8 @@
 import type { Logger } from 'drizzle-orm';
 import type { Cache } from 'drizzle-orm/cache/core';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { DriverKind } from './driver/driver.js';
 import { drizzleLine, drizzleVersion } from './drizzle/drizzle-version.js';
+import type { PgDatabaseOf } from './drizzle/pg-database-types.js';
 import { MultiDbError } from './errors.js';
 
 /** The drivers a `postgres://` URL can be opened with: postgres.js (default) or node-postgres. */
@@ -64,7 +64,7 @@ export interface ConnectOptions<TSchema extends Record<string, unknown>> {
 
 /** A Drizzle database plus what the toolkit needs to manage it. */
 export interface DbHandle<TSchema extends Record<string, unknown> = Record<string, never>> {
-  readonly db: PgDatabase<PgQueryResultHKT, TSchema>;
+  readonly db: PgDatabaseOf<TSchema>;
   readonly kind: DriverKind;
   /** The connection string, credentials removed: safe to print. */
   readonly safeUrl: string;
@@ -79,7 +79,7 @@ export interface DbHandle<TSchema extends Record<string, unknown> = Record<strin
 
 /** The handle every driver returns: `close()` runs `closeOnce` the first time only. */
 export function makeHandle<TSchema extends Record<string, unknown>>(
-  db: PgDatabase<PgQueryResultHKT, TSchema>,
+  db: PgDatabaseOf<TSchema>,
   kind: DriverKind,
   safeUrl: string,
   pglite: PgliteInstance | undefined,

@@ -132,7 +132,9 @@ describe('node-postgres (pg)', () => {
 describe('PGlite', () => {
   it('a closed instance is lost, directly and under Drizzle; a statement error has no kind', async () => {
     const client = new PGlite();
-    const db = drizzle(client);
+    // `drizzle({ client })`: drizzle-orm 1.0 takes a lone argument for a config (or data dir), so `drizzle(client)`
+    // would open a second, in-memory PGlite there.
+    const db = drizzle({ client });
     const statement = await caught(() => db.execute(sql`select * from no_such_table`));
     expect(failureKinds(statement).size).toBe(0);
     expect(isTransientFailure(statement)).toBe(false);

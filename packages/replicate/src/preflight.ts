@@ -141,7 +141,7 @@ export async function preflight(
         exists(select 1 from pg_index i where i.indrelid = c.oid and i.indisprimary) as has_pk,
         pg_has_role(current_user, c.relowner, 'USAGE') as owner,
         has_table_privilege(c.oid, 'SELECT') as can_select
-      from jsonb_to_recordset(${list}::jsonb) as t(n int, schema text, name text)
+      from jsonb_to_recordset(${list}::text::jsonb) as t(n int, schema text, name text)
       join pg_namespace ns on ns.nspname = t.schema
       join pg_class c on c.relnamespace = ns.oid and c.relname = t.name`);
     for (const row of rows) facts.set(Number(row.n), row);

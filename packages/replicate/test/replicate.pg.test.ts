@@ -267,8 +267,8 @@ describe('set up, replicate, watch, tear down', () => {
     const backupSql = postgres(backup.url, { max: 2, onnotice: () => {} });
     const warnings: string[] = [];
     const writer = createDualWriter({
-      backup: drizzle(backupSql),
-      primary: drizzle(db),
+      backup: drizzle({ client: backupSql }),
+      primary: drizzle({ client: db }),
       schema: { parentsTable, notesTable },
       logger: {
         warn: (message, context) => warnings.push(`${message} ${String(context?.table)}`),
@@ -276,7 +276,7 @@ describe('set up, replicate, watch, tear down', () => {
       },
     });
     try {
-      const wrapped = writer.wrap(drizzle(db));
+      const wrapped = writer.wrap(drizzle({ client: db }));
       await wrapped.insert(notesTable).values({ id: 1, body: 'only dual-write copies this table' });
       const [parent] = await wrapped.insert(parentsTable).values({ name: 'replicated' }).returning();
       expect(await writer.flush(10_000)).toBe(true);

@@ -3,7 +3,13 @@ import { pipeline } from 'node:stream/promises';
 import { gt } from 'drizzle-orm';
 import { integer, pgTable, text } from 'drizzle-orm/pg-core';
 import { describe, expect, it } from 'vitest';
-import { type AnyPgDatabase, type DbHandle, type DriverKind, driverOf } from '../../src/index.js';
+import {
+  type AnyPgDatabase,
+  type DbHandle,
+  type DriverKind,
+  driverOf,
+  drizzleLine,
+} from '../../src/index.js';
 
 /** A plain Drizzle database over one driver, and how to open a second one on the same data (if any). */
 export interface DriverTarget {
@@ -83,17 +89,7 @@ export function describeDriver(target: DriverTarget): void {
           { id: 4, label: 'd' },
         ]);
         // A RETURNING run of the same shape, as the dual-write capture gets it (raw rows).
-        const rowsOf = async (statement: string) => {
-          const session = db._.session;
-          const prepared = session.prepareQuery(
-            { sql: statement, params: [] },
-            undefined,
-            undefined,
-            true,
-            (rows: unknown[][]) => rows,
-          );
-          return (await prepared.execute()) as unknown[];
-        };
+        const rowsOf = (statement: string) => arrayRowsOf(db, statement);
         const rebuiltInsert = driver.noReturningResult(
           await rowsOf('insert into driver_items values (5, $$e$$), (6, $$f$$) returning id'),
           'INSERT',
@@ -187,4 +183,20 @@ function comparable(result: unknown): unknown {
   const r = result as Record<string, unknown>;
   const keys = ['rows', 'fields', 'command', 'rowCount', 'affectedRows', 'oid'];
   return Object.fromEntries(keys.filter((k) => k in r).map((k) => [k, r[k]]));
+}
+
+/**
+ * The rows of `statement` in array mode, as the driver hands them to Drizzle's session (what the dual-write capture
+ * gets). The session's `prepareQuery` differs per line: 0.45 `(query, fields, name, isResponseInArrayMode,
+ * customResultMapper)`, 1.0 `(query, mode, name, mapper, queryMetadata, cacheConfig)`.
+ */
+async function arrayRowsOf(db: AnyPgDatabase, statement: string): Promise<unknown[]> {
+  // biome-ignore lint/suspicious/noExplicitAny: the two lines' session signatures differ; checked by the tests
+  const session = db._.session as any;
+  const query = { sql: statement, params: [] };
+  const prepared =
+    drizzleLine() === '0.45'
+      ? session.prepareQuery(query, undefined, undefined, true, (rows: unknown[][]) => rows)
+      : session.prepareQuery(query, 'arrays', undefined, undefined);
+  return (await prepared.execute()) as unknown[];
 }

@@ -8,6 +8,6 @@ export function upsertJsonRowsSql(pair: TablePair): string {
     pair.columns,
     pair.key,
     pair.identity,
-    `SELECT ${jsonRowSelect(pair.columns)} FROM json_array_elements($1::json) AS r`,
+    `SELECT ${jsonRowSelect(pair.columns)} FROM json_array_elements($1::text::json) AS r`,
   );
 }

@@ -108,7 +108,7 @@ export class TableSide {
     // Few groups: a hash aggregate; the planner cannot tell and would sort the whole range instead.
     const rows = await this.#values(
       `SELECT width_bucket(src.${quoteIdentifier(keyName)},
-          ARRAY(SELECT x::${type} FROM json_array_elements_text($1::json) AS x)) AS bucket,
+          ARRAY(SELECT x::${type} FROM json_array_elements_text($1::text::json) AS x)) AS bucket,
         count(*)::text, coalesce(sum(${this.#hash}), 0)::text
        FROM ${this.#table.sqlName} AS src ${where.sql} GROUP BY 1`,
       [JSON.stringify(thresholds.map((t) => t[0])), ...where.params],

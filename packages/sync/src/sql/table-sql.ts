@@ -95,7 +95,7 @@ export function keyInJson(key: readonly string[], columns: readonly ColumnInfo[]
   const casts = castTypes(key, columns)
     .map((type, i) => `(r->>${i})::${type}`)
     .join(', ');
-  return `(${columnList(key)}) IN (SELECT ${casts} FROM json_array_elements($${param}::json) AS r)`;
+  return `(${columnList(key)}) IN (SELECT ${casts} FROM json_array_elements($${param}::text::json) AS r)`;
 }
 
 /**

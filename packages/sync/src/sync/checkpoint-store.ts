@@ -78,7 +78,7 @@ export class CheckpointStore {
     return tx.execute(
       `INSERT INTO ${CHECKPOINT_TABLE} AS c
          (table_id, lane, key_columns, lane_lower, lane_upper, last_key, rows_copied, done, updated_at)
-       VALUES ($1, $2::int, $3::jsonb, $4::jsonb, $5::jsonb, $6::jsonb, $7::int8, $8::boolean, now())
+       VALUES ($1, $2::int, $3::text::jsonb, $4::text::jsonb, $5::text::jsonb, $6::text::jsonb, $7::int8, $8::boolean, now())
        ON CONFLICT (table_id, lane) DO UPDATE SET key_columns = EXCLUDED.key_columns,
          lane_lower = EXCLUDED.lane_lower, lane_upper = EXCLUDED.lane_upper, last_key = EXCLUDED.last_key,
          rows_copied = EXCLUDED.rows_copied, done = EXCLUDED.done, updated_at = now()`,
@@ -99,7 +99,7 @@ export class CheckpointStore {
   async clear(tableIds: readonly string[], tx?: SqlTx): Promise<void> {
     const remove = (t: SqlTx) =>
       t.execute(
-        `DELETE FROM ${CHECKPOINT_TABLE} WHERE table_id IN (SELECT json_array_elements_text($1::json))`,
+        `DELETE FROM ${CHECKPOINT_TABLE} WHERE table_id IN (SELECT json_array_elements_text($1::text::json))`,
         [JSON.stringify(tableIds)],
       );
     if (tx) await remove(tx);

@@ -103,7 +103,7 @@ async function batchesInto(copy: WholeTableCopy, tx: SqlTx): Promise<number> {
   const { pair } = copy;
   const overriding = pair.identity ? ' OVERRIDING SYSTEM VALUE' : '';
   const insert = `INSERT INTO ${pair.target.sqlName} (${columnList(pair.columns.map((c) => c.name))})${overriding}
-    SELECT ${jsonRowSelect(pair.columns)} FROM json_array_elements($1::json) AS r`;
+    SELECT ${jsonRowSelect(pair.columns)} FROM json_array_elements($1::text::json) AS r`;
   return copy.source.transaction(
     async (stx) => {
       // One snapshot for the whole table, read a batch at a time: memory stays bounded by `batchSize`.

@@ -5,8 +5,10 @@ import type { PgliteTemplate } from './pglite-template.js';
 import { resetDatabase } from './reset-database.js';
 
 export interface PgliteFixtureOptions<TSchema extends Record<string, unknown>> {
-  /** Drizzle schema for `db.query`. */
+  /** drizzle-orm 0.45: the schema for `db.query` (relational queries). */
   readonly schema?: TSchema;
+  /** drizzle-orm 1.0: `defineRelations(schema, ...)`, for `db.query` (relational queries v2). */
+  readonly relations?: object | undefined;
   /** Schemas `reset()` truncates; default every user schema except `drizzle`. */
   readonly resetSchemas?: readonly string[];
 }
@@ -29,6 +31,7 @@ export async function createPgliteFixture<TSchema extends Record<string, unknown
   const handle = fromPglite<TSchema>(pg, {
     name: 'fixture',
     ...(options.schema ? { schema: options.schema } : {}),
+    ...(options.relations ? { relations: options.relations } : {}),
   });
   return {
     pg,

@@ -45,7 +45,7 @@ export class ChangeApplier {
     if (change.new !== null) {
       await tx.query(
         `INSERT INTO ${rel} (${shape.columns}) OVERRIDING SYSTEM VALUE
-         SELECT ${shape.columns} FROM jsonb_populate_record(NULL::${rel}, $1::jsonb)`,
+         SELECT ${shape.columns} FROM jsonb_populate_record(NULL::${rel}, $1::text::jsonb)`,
         [JSON.stringify(change.new)],
       );
     }
@@ -68,7 +68,7 @@ export class ChangeApplier {
 }
 
 function deleteSql(rel: string, shape: TableShape): string {
-  const record = `jsonb_populate_record(NULL::${rel}, $1::jsonb)`;
+  const record = `jsonb_populate_record(NULL::${rel}, $1::text::jsonb)`;
   if (shape.key.length > 0) {
     const key = shape.key.join(', ');
     return `DELETE FROM ${rel} WHERE (${key}) = (SELECT ${key} FROM ${record})`;

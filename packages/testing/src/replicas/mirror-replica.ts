@@ -7,7 +7,10 @@ import { ReplicaSwitch } from './replica-switch.js';
 
 export interface MirrorReplicaOptions<TSchema extends Record<string, unknown>> {
   readonly name?: string;
+  /** drizzle-orm 0.45: the schema for `db.query` (relational queries). */
   readonly schema?: TSchema;
+  /** drizzle-orm 1.0: `defineRelations(schema, ...)`, for `db.query` (relational queries v2). */
+  readonly relations?: object | undefined;
   /** Drizzle logger for queries run on the mirror. */
   readonly logger?: Logger;
 }
@@ -34,6 +37,7 @@ export function createMirrorReplica<TSchema extends Record<string, unknown> = Re
   const gate = new ReplicaSwitch(name);
   const handle = fromPglite(gate.wrap(primary), {
     schema: options.schema,
+    relations: options.relations,
     logger: options.logger,
     ownsClient: false,
     name,

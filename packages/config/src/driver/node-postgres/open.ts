@@ -1,5 +1,4 @@
 import { drizzle } from 'drizzle-orm/node-postgres';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { type ConnectOptions, type DbHandle, drizzleSettings, makeHandle } from '../../handle.js';
 import type { ParsedUrl } from '../../parse-url.js';
@@ -23,10 +22,10 @@ export function openNodePostgres<TSchema extends Record<string, unknown>>(
   // An idle pooled connection that breaks (server restart) is reported as an `error` event: without a
   // listener that would end the process. The pool drops it and opens a new one on demand.
   pool.on('error', () => {});
-  const db = drizzle({ client: pool, ...drizzleSettings(options) }) as unknown as PgDatabase<
-    PgQueryResultHKT,
-    TSchema
-  >;
+  const db = drizzle({
+    client: pool,
+    ...(drizzleSettings(options) as object),
+  }) as unknown as DbHandle<TSchema>['db'];
   const exec = async (script: string) => {
     await pool.query(script);
   };

@@ -1,7 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle } from 'drizzle-orm/pglite';
 import { MultiDbError } from '../../errors.js';
 import { type ConnectOptions, type DbHandle, drizzleSettings, makeHandle } from '../../handle.js';
@@ -19,10 +18,10 @@ export function fromPglite<TSchema extends Record<string, unknown> = Record<stri
   pg: PGlite,
   options: FromPgliteOptions<TSchema> = {},
 ): DbHandle<TSchema> {
-  const db = drizzle({ client: pg, ...drizzleSettings(options) }) as unknown as PgDatabase<
-    PgQueryResultHKT,
-    TSchema
-  >;
+  const db = drizzle({
+    client: pg,
+    ...(drizzleSettings(options) as object),
+  }) as unknown as DbHandle<TSchema>['db'];
   const owns = options.ownsClient ?? true;
   const exec = async (script: string) => {
     await pg.exec(script);

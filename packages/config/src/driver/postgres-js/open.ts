@@ -1,4 +1,3 @@
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { type ConnectOptions, type DbHandle, drizzleSettings, makeHandle } from '../../handle.js';
@@ -18,10 +17,10 @@ export function openPostgres<TSchema extends Record<string, unknown>>(
     backoff: reconnectBackoff,
     ...(options.postgres as postgres.Options<Record<string, postgres.PostgresType>> | undefined),
   });
-  const db = drizzle({ client, ...drizzleSettings(options) }) as unknown as PgDatabase<
-    PgQueryResultHKT,
-    TSchema
-  >;
+  const db = drizzle({
+    client,
+    ...(drizzleSettings(options) as object),
+  }) as unknown as DbHandle<TSchema>['db'];
   const exec = async (script: string) => {
     await client.unsafe(script).simple();
   };
