@@ -1,13 +1,21 @@
 import { PGlite } from '@electric-sql/pglite';
-import { executeRows, MultiDbError } from '@multidb/config';
+import { drizzleLine, executeRows, MultiDbError, pgDatabaseClass } from '@multidb/config';
 import { fromPglite } from '@multidb/config/pglite';
 import { createMirrorReplica, type MirrorReplica } from '@multidb/testing';
 import { eq, is, sql } from 'drizzle-orm';
 import { Cache, type MutationOption } from 'drizzle-orm/cache/core';
-import { PgDatabase, PgSelectBuilder } from 'drizzle-orm/pg-core';
+import { PgSelectBuilder } from 'drizzle-orm/pg-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { createDbRouter, type DbRouter, type DbRouterOptions, RoutedDatabase } from '../src/index.js';
-import { DDL, posts, postTags, schema, type TestSchema, users } from './support/test-schema.js';
+import {
+  DDL,
+  posts,
+  postTags,
+  relational,
+  replicaRelational,
+  type TestSchema,
+  users,
+} from './support/test-schema.js';
 
 let pg: PGlite;
 let mirror: MirrorReplica<TestSchema>;
@@ -16,7 +24,7 @@ const routers: DbRouter<TestSchema>[] = [];
 beforeAll(async () => {
   pg = await PGlite.create();
   await pg.exec(DDL);
-  mirror = createMirrorReplica(pg, { name: 'mirror', schema });
+  mirror = createMirrorReplica(pg, { name: 'mirror', ...replicaRelational });
 });
 afterAll(async () => {
   await mirror.close();
@@ -29,7 +37,7 @@ afterEach(async () => {
 
 async function makeRouter(extra: Partial<DbRouterOptions<TestSchema>> = {}): Promise<DbRouter<TestSchema>> {
   const router = createDbRouter({
-    primary: fromPglite(pg, { schema, ownsClient: false }),
+    primary: fromPglite(pg, { ...relational, ownsClient: false }),
     replicas: [{ name: 'mirror', db: mirror.db, positionSource: mirror.positionSource }],
     health: { background: false },
     ...extra,
@@ -37,6 +45,19 @@ async function makeRouter(extra: Partial<DbRouterOptions<TestSchema>> = {}): Pro
   routers.push(router);
   await router.checkHealth();
   return router;
+}
+
+/** The slice of 1.0's relational query builder these tests use (the test files are type-checked on 0.45). */
+interface RqbV2 {
+  readonly users: {
+    findFirst(
+      config: object,
+    ): Promise<
+      { id: number; email: string; posts: { title: string; tags: { tag: string }[] }[] } | undefined
+    >;
+    findMany(config: object): Promise<{ email: string; posts: unknown[] }[]>;
+  };
+  readonly posts: { findMany(config: object): Promise<{ author?: { email: string } | null }[]> };
 }
 
 function fail(message: string): never {
@@ -61,33 +82,64 @@ async function seed(router: DbRouter<TestSchema>) {
 }
 
 describe('getClient returns a real Drizzle database', () => {
-  test('is(db, PgDatabase), prototype methods intact, not a spread copy', async () => {
+  test('is(db, PgDatabase) (0.45) / is(db, PgAsyncDatabase) (1.0), prototype methods intact, not a spread copy', async () => {
     const router = await makeRouter();
+    const PgDb = pgDatabaseClass();
+    expect(PgDb.name).toBe(drizzleLine() === '0.45' ? 'PgDatabase' : 'PgAsyncDatabase');
     for (const intent of ['write', 'transactional', 'read', 'analytics', 'background'] as const) {
       const db = router.getClient(intent);
-      expect(is(db, PgDatabase)).toBe(true);
-      expect(db).toBeInstanceOf(PgDatabase);
+      expect(is(db, PgDb)).toBe(true);
+      expect(db).toBeInstanceOf(PgDb);
       expect(db).toBeInstanceOf(RoutedDatabase);
-      expect(db.select).toBe(PgDatabase.prototype.select);
-      expect(db.transaction).toBe(PgDatabase.prototype.transaction);
+      expect(is(db, RoutedDatabase as never)).toBe(true);
+      expect(db.select).toBe(PgDb.prototype.select);
+      expect(db.transaction).toBe(PgDb.prototype.transaction);
       expect(db.select()).toBeInstanceOf(PgSelectBuilder);
       expect(db.$intent).toBe(intent);
       expect(router.getClient(intent)).toBe(db);
     }
   });
 
-  test('relational queries with nested relations, served by the replica', async () => {
-    const router = await makeRouter();
-    await seed(router);
-    const read = router.getClient('read');
-    const found = await read.query.users.findFirst({
-      where: eq(users.email, 'ada@x'),
-      with: { posts: { with: { tags: { orderBy: (t, { asc }) => asc(t.tag) } } } },
-    });
-    expect(found?.posts[0]?.title).toBe('Engines');
-    expect(found?.posts[0]?.tags.map((t) => t.tag)).toEqual(['history', 'math']);
-    expect(router.getMetrics().routed.read).toEqual({ primary: 0, mirror: 1 });
-  });
+  test.runIf(drizzleLine() === '0.45')(
+    'relational queries with nested relations, served by the replica',
+    async () => {
+      const router = await makeRouter();
+      await seed(router);
+      const read = router.getClient('read');
+      const found = await read.query.users.findFirst({
+        where: eq(users.email, 'ada@x'),
+        with: { posts: { with: { tags: { orderBy: (t, { asc }) => asc(t.tag) } } } },
+      });
+      expect(found?.posts[0]?.title).toBe('Engines');
+      expect(found?.posts[0]?.tags.map((t) => t.tag)).toEqual(['history', 'math']);
+      expect(router.getMetrics().routed.read).toEqual({ primary: 0, mirror: 1 });
+    },
+  );
+
+  test.runIf(drizzleLine() === '1.0')(
+    'relational queries v2 (1.0 relations): where objects, nested with, served by the replica',
+    async () => {
+      const router = await makeRouter();
+      const { ada } = await seed(router);
+      const query = router.getClient('read').query as unknown as RqbV2;
+      const found = await query.users.findFirst({
+        where: { email: 'ada@x' },
+        with: { posts: { with: { tags: { orderBy: { tag: 'asc' } } } } },
+      });
+      expect(found?.id).toBe(ada.id);
+      expect(found?.posts[0]?.title).toBe('Engines');
+      expect(found?.posts[0]?.tags.map((t) => t.tag)).toEqual(['history', 'math']);
+      const many = await query.posts.findMany({ where: { author: { name: 'Ada' } }, with: { author: true } });
+      expect(many.map((p) => p.author?.email)).toEqual(['ada@x']);
+      expect(await query.users.findMany({ where: { name: { like: 'Nobody%' } } })).toEqual([]);
+      expect(router.getMetrics().routed.read).toEqual({ primary: 0, mirror: 3 });
+      // The relations given to the router (URL-less here: taken from the primary) also serve transactions.
+      const inTx = await router.withTransaction(async (tx) =>
+        (tx.query as unknown as RqbV2).users.findMany({ with: { posts: true } }),
+      );
+      expect(inTx[0]?.posts).toHaveLength(1);
+    },
+  );
 
   test('selects, joins, $count, CTEs, composite keys and prepared statements are routed as reads', async () => {
     const router = await makeRouter();
@@ -226,8 +278,8 @@ test('a Drizzle Cache: opted-in selects are cached, writes through the router in
 test('a Drizzle Cache on the nodes themselves also works through the router', async () => {
   const cache = new CountingCache();
   const router = createDbRouter({
-    primary: fromPglite(pg, { schema, ownsClient: false, cache }),
-    replicas: [{ name: 'mirror', db: fromPglite(pg, { schema, ownsClient: false, cache }).db }],
+    primary: fromPglite(pg, { ...relational, ownsClient: false, cache }),
+    replicas: [{ name: 'mirror', db: fromPglite(pg, { ...relational, ownsClient: false, cache }).db }],
     health: { background: false },
     lag: { maxSeconds: Number.POSITIVE_INFINITY },
   });

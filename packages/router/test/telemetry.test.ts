@@ -1,3 +1,4 @@
+import { drizzleLine } from '@multidb/config';
 import { metrics, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { eq, sql } from 'drizzle-orm';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -209,7 +210,8 @@ describe('what never leaves the router', () => {
         'server.address': '127.0.0.1',
         'server.port': 1,
         'db.namespace': 'appdb',
-        'error.type': 'ECONNREFUSED',
+        // On 1.0 a postgres.js node next to a PGlite primary is refused before it connects (other driver codecs).
+        'error.type': drizzleLine() === '0.45' ? 'ECONNREFUSED' : 'InvalidRouterConfig',
       });
       const text = [...spans.map(spanText), JSON.stringify(await h.metrics())].join('\n');
       expect(text).not.toContain(MARKER);

@@ -1,18 +1,29 @@
 import {
   type AnyPgDatabase,
+  assertPgDatabase,
   type ConnectOptions,
   connect,
   type DbHandle,
+  isPgDatabase,
   type ReadIntent,
   redactUrl,
 } from '@multidb/config';
-import { is } from 'drizzle-orm';
-import { PgDatabase } from 'drizzle-orm/pg-core';
 import { type HysteresisOptions, NodeHealth } from '../health/node-health.js';
 import type { LagEstimate } from '../lag/lag-tracker.js';
 import { type PositionSource, sqlPositionSource } from '../lag/position-source.js';
 import type { SettledNode } from '../router/settle-options.js';
 import type { NodeInfo, NodeRole } from './node-info.js';
+
+/** How errors name a node: `primary 'main'`, `replica 'r1'`. */
+function where(settled: SettledNode): string {
+  return `${settled.role} '${settled.name}'`;
+}
+
+function isHandle(value: unknown): value is DbHandle<Record<string, unknown>> {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return 'db' in v && typeof v.safeUrl === 'string' && typeof v.close === 'function';
+}
 
 const UNKNOWN_LAG: LagEstimate = Object.freeze({ state: 'unknown', bytes: null, seconds: null });
 
@@ -36,6 +47,9 @@ export class RouterNode implements NodeInfo {
   /** Eligible for lag-sensitive routing (set by the router after each probe). */
   lagOk = false;
   readonly #url: string | undefined;
+  /** Whether a routed query may run on the open database (drizzle-orm 1.0: its driver codecs match the primary's). */
+  #routable: ((db: AnyPgDatabase) => void) | undefined;
+  #routableChecked = false;
   readonly #connectOptions: ConnectOptions<Record<string, unknown>>;
   #db: AnyPgDatabase | undefined;
   #opening: Promise<AnyPgDatabase> | undefined;
@@ -58,12 +72,15 @@ export class RouterNode implements NodeInfo {
     if (typeof source === 'string') {
       this.#url = source;
       this.safeUrl = redactUrl(source);
-    } else if (is(source, PgDatabase)) {
+    } else if (isPgDatabase(source)) {
       this.#db = source as AnyPgDatabase;
+    } else if (isHandle(source)) {
+      // A handle of another drizzle-orm copy or line (or a forged one) is refused now, not on the first query.
+      this.#db = assertPgDatabase(source.db, `${where(settled)}: the DbHandle's db`);
+      this.safeUrl = source.safeUrl;
     } else {
-      const handle = source as DbHandle<Record<string, unknown>>;
-      this.#db = handle.db as AnyPgDatabase;
-      this.safeUrl = handle.safeUrl;
+      // A raw driver (PGlite, pg.Pool, postgres.js sql), another drizzle copy or major, anything else.
+      throw assertPgDatabase(source, where(settled));
     }
     this.positionSource = settled.positionSource ?? sqlPositionSource(() => this.database());
   }
@@ -90,6 +107,21 @@ export class RouterNode implements NodeInfo {
     if (this.#db !== undefined) return this.#db;
     this.#opening ??= this.#open();
     return this.#opening;
+  }
+
+  /**
+   * Set by the router: how to check, once, that the database this node opened from a URL decodes like the
+   * primary's (the router builds every query with the primary's dialect).
+   */
+  checkRoutable(check: (db: AnyPgDatabase) => void): void {
+    this.#routable = check;
+  }
+
+  /** Throws when a routed query must not run on `db` (see `checkRoutable`); a no-op after the first success. */
+  assertRoutable(db: AnyPgDatabase): void {
+    if (this.#routableChecked) return;
+    this.#routable?.(db);
+    this.#routableChecked = true;
   }
 
   /** Closes what the router opened; databases and handles from the caller stay open. */

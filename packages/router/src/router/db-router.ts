@@ -1,5 +1,4 @@
 import {
-  type AnyPgDatabase,
   type Clock,
   INTENTS,
   type Intent,
@@ -7,16 +6,10 @@ import {
   redactingLogger,
   settleClock,
   silentLogger,
+  urlDriver,
 } from '@multidb/config';
-import { is } from 'drizzle-orm';
 import type { Cache } from 'drizzle-orm/cache/core';
-import { PgDialect, type PgTransactionConfig } from 'drizzle-orm/pg-core';
-import {
-  createTableRelationsHelpers,
-  extractTablesRelationalConfig,
-  type RelationalSchemaConfig,
-  type TablesRelationalConfig,
-} from 'drizzle-orm/relations';
+import type { PgTransactionConfig } from 'drizzle-orm/pg-core';
 import { ConsistencyScopes, type InScope } from '../consistency/consistency-scope.js';
 import {
   decodeConsistencyToken,
@@ -30,11 +23,11 @@ import { type HealthStatus, healthStatus } from '../health/health-status.js';
 import { RouterMetrics, type RouterMetricsSnapshot } from '../metrics/router-metrics.js';
 import { RouterNode } from '../nodes/router-node.js';
 import { createBalancer } from '../routing/balancer.js';
+import { type AnyDialect, lineKit } from '../routing/lines/index.js';
 import type { QueryRoute } from '../routing/query-route.js';
 import { RouterQueryRunner } from '../routing/query-runner.js';
 import { RoutePlanner } from '../routing/route-planner.js';
-import { RoutedDatabase } from '../routing/routed-database.js';
-import { RoutingSession } from '../routing/routing-session.js';
+import type { RoutedDatabase } from '../routing/routed-database.js';
 import { RouterTelemetry } from '../telemetry/router-telemetry.js';
 import type { ClientOptions, DbRouter, RouterTransaction } from './db-router-api.js';
 import {
@@ -43,7 +36,7 @@ import {
   type SettledLagOptions,
   type WriteClientWrapper,
 } from './router-options.js';
-import { settleOptions } from './settle-options.js';
+import { type SettledNode, settleOptions } from './settle-options.js';
 import { wrapWriteClient } from './write-clients.js';
 
 export class MultiDbRouter<TSchema extends Record<string, unknown> = Record<string, never>>
@@ -60,8 +53,9 @@ export class MultiDbRouter<TSchema extends Record<string, unknown> = Record<stri
   readonly #runner: RouterQueryRunner;
   readonly #monitor: HealthMonitor;
   readonly #primaryPosition: PrimaryPosition;
-  readonly #dialect: PgDialect;
-  readonly #schema: RelationalSchemaConfig<TablesRelationalConfig> | undefined;
+  readonly #dialect: AnyDialect;
+  /** The relational config of every client: 0.45 schema config, 1.0 relations. */
+  readonly #relational: unknown;
   readonly #cache: Cache | undefined;
   readonly #wrapWrites: WriteClientWrapper | undefined;
   readonly #clients = new Map<Intent, RoutedDatabase<TSchema>>();
@@ -84,12 +78,19 @@ export class MultiDbRouter<TSchema extends Record<string, unknown> = Record<stri
       ...options.connect,
       closeTimeout: options.connect?.closeTimeout ?? ROUTER_CLOSE_TIMEOUT_SECONDS,
       schema: options.schema as Record<string, unknown> | undefined,
+      relations: options.relations,
       postgres: { backoff: (retries: number) => Math.min(0.05 * 2 ** retries, maxBackoff) },
     };
     this.#nodes = settled.nodes.map((node, i) => new RouterNode(node, i, settled.health, connectOptions));
+    const kit = lineKit();
     const primaryDb = (this.#nodes[0] as RouterNode).openDatabase;
-    this.#dialect = primaryDb ? dialectOf(primaryDb) : new PgDialect({ casing: options.casing });
-    this.#schema = schemaConfig(options.schema, primaryDb);
+    const driver = urlDriverOrDefault();
+    const codecs = nodeCodecs(this.#nodes, settled.nodes, driver);
+    this.#dialect = kit.dialect(primaryDb, { casing: options.casing, codecs: codecs[0] });
+    this.#relational = kit.relational(
+      { schema: options.schema as Record<string, unknown> | undefined, relations: options.relations },
+      primaryDb,
+    );
     this.#planner = new RoutePlanner(
       this.#nodes,
       createBalancer(options.balancing),
@@ -261,21 +262,23 @@ export class MultiDbRouter<TSchema extends Record<string, unknown> = Record<stri
   }
 
   #client(route: QueryRoute): RoutedDatabase<TSchema> {
-    const session = new RoutingSession(this.#dialect, this.#runner, route, this.#cache);
-    const db = new RoutedDatabase<TSchema>(
+    const db = lineKit().database(
       this.#dialect,
-      session as never,
-      this.#schema as never,
+      { runner: this.#runner, route, cache: this.#cache },
+      this.#relational,
       {
         intent: route.intent,
         node: route.pinned?.name,
         driverSource: () => (route.pinned ?? (this.#nodes[0] as RouterNode)).openDatabase,
+        hatches: { primary: () => this.$primary, replicas: () => this.$replicas },
       },
-      { primary: () => this.$primary, replicas: () => this.$replicas },
-    );
+    ) as unknown as RoutedDatabase<TSchema>;
     if (this.#cache !== undefined) {
       const cache = this.#cache;
-      db.$cache = { invalidate: (params) => cache.onMutate(params) };
+      // `db.$cache.invalidate({ tables })` reaches the shared cache, as on a single Drizzle database.
+      (db as { $cache: unknown }).$cache = {
+        invalidate: (params: Parameters<Cache['onMutate']>[0]) => cache.onMutate(params),
+      };
     }
     return db;
   }
@@ -301,23 +304,55 @@ export class MultiDbRouter<TSchema extends Record<string, unknown> = Record<stri
   }
 }
 
-function dialectOf(db: AnyPgDatabase): PgDialect {
-  const dialect = (db as unknown as { dialect?: unknown }).dialect;
-  return is(dialect, PgDialect) ? dialect : new PgDialect();
+/**
+ * Each node's driver codecs (drizzle-orm 1.0: how the driver's values are cast and decoded; `undefined` on 0.45).
+ * The router builds every query with the primary's dialect, so a node whose driver decodes differently (PGlite
+ * next to node-postgres, postgres.js next to node-postgres, a custom `codecs` option) would get SQL and row
+ * mappers made for another driver. Databases given open are compared now (a mix is refused, naming the nodes);
+ * a node opened from a URL is compared when it is opened, before its first routed query.
+ */
+function nodeCodecs(
+  nodes: readonly RouterNode[],
+  settled: readonly SettledNode[],
+  driver: string,
+): readonly unknown[] {
+  const kit = lineKit();
+  const primaryNode = nodes[0] as RouterNode;
+  const codecs = nodes.map((node, i) => {
+    const db = node.openDatabase;
+    if (db !== undefined) return kit.codecsOf(db);
+    const source = (settled[i] as SettledNode).source;
+    return typeof source === 'string' ? kit.urlCodecs(source, driver) : undefined;
+  });
+  const primary = codecs[0];
+  if (primary === undefined) return codecs;
+  const mixed = nodes.filter(
+    (node, i) => node.openDatabase !== undefined && codecs[i] !== undefined && codecs[i] !== primary,
+  );
+  if (mixed.length > 0) throw mixedDrivers(mixed, primaryNode);
+  for (const node of nodes.slice(1)) {
+    if (node.openDatabase !== undefined) continue;
+    node.checkRoutable((db) => {
+      const own = kit.codecsOf(db);
+      if (own !== undefined && own !== primary) throw mixedDrivers([node], primaryNode);
+    });
+  }
+  return codecs;
 }
 
-function schemaConfig(
-  schema: Record<string, unknown> | undefined,
-  primary: AnyPgDatabase | undefined,
-): RelationalSchemaConfig<TablesRelationalConfig> | undefined {
-  if (schema !== undefined) {
-    const tables = extractTablesRelationalConfig(schema, createTableRelationsHelpers);
-    return { fullSchema: schema, schema: tables.tables, tableNamesMap: tables.tableNamesMap };
+function mixedDrivers(mixed: readonly RouterNode[], primary: RouterNode): MultiDbError {
+  return new MultiDbError(
+    'InvalidRouterConfig',
+    `every node must use the driver (and codecs) of the primary: drizzle-orm 1.0 encodes and decodes values per driver, and the router builds each query for the primary's driver; ${mixed.map((n) => `${n.role} '${n.name}'`).join(', ')} ${mixed.length === 1 ? 'uses' : 'use'} another driver or other codecs than primary '${primary.name}' (for URL nodes, MULTIDB_DRIVER picks the postgres:// driver)`,
+    { nodes: mixed.map((n) => n.name).join(','), primary: primary.name },
+  );
+}
+
+/** The driver `connect()` will use for `postgres://` URLs (an invalid `MULTIDB_DRIVER` fails there, on open). */
+function urlDriverOrDefault(): string {
+  try {
+    return urlDriver(undefined);
+  } catch {
+    return 'postgres';
   }
-  if (primary?._.schema === undefined) return undefined;
-  return {
-    fullSchema: primary._.fullSchema,
-    schema: primary._.schema,
-    tableNamesMap: primary._.tableNamesMap,
-  };
 }

@@ -62,8 +62,16 @@ export type WriteClientWrapper = <TDb extends AnyPgDatabase>(db: TDb, kind: Writ
 export interface DbRouterOptions<TSchema extends Record<string, unknown> = Record<string, never>> {
   readonly primary: NodeSource<TSchema> | NodeSpec<TSchema>;
   readonly replicas?: readonly ReplicaSpec[];
-  /** Drizzle schema for `db.query`; default: the primary database's own. Needed for URL nodes. */
+  /**
+   * drizzle-orm 0.45: the Drizzle schema for `db.query`; default: the primary database's own. Needed for URL
+   * nodes. (1.0 has no `schema` option: use `relations`.)
+   */
   readonly schema?: TSchema;
+  /**
+   * drizzle-orm 1.0: `defineRelations(schema, ...)` for relational queries v2 (`db.query.x.findMany({ where, with
+   * })`); default: the primary database's own. Passed on to the nodes the router opens from URLs. Refused on 0.45.
+   */
+  readonly relations?: object;
   readonly balancing?: BalancingStrategy | Picker;
   readonly health?: HealthOptions;
   readonly lag?: LagOptions;

@@ -1,6 +1,4 @@
-import { MultiDbError } from '@multidb/config';
-import { is } from 'drizzle-orm';
-import { PgDatabase } from 'drizzle-orm/pg-core';
+import { isPgDatabase, MultiDbError } from '@multidb/config';
 import type { RoutedDatabase } from '../routing/routed-database.js';
 import type { WriteClientKind, WriteClientWrapper } from './router-options.js';
 
@@ -12,10 +10,10 @@ export function wrapWriteClient<TSchema extends Record<string, unknown>>(
 ): RoutedDatabase<TSchema> {
   if (wrapper === undefined) return db;
   const wrapped: unknown = wrapper(db, kind);
-  if (!is(wrapped, PgDatabase))
+  if (!isPgDatabase(wrapped))
     throw new MultiDbError(
       'InvalidRouterConfig',
-      `wrapWriteClients must return a Drizzle PgDatabase for the '${kind}' client`,
+      `wrapWriteClients must return a Drizzle database (the one it was given, or an overlay of it) for the '${kind}' client`,
       { kind },
     );
   return wrapped as RoutedDatabase<TSchema>;

@@ -1,13 +1,16 @@
 import type { Intent } from '@multidb/config';
-import type { PgSession, PgTransaction, PgTransactionConfig } from 'drizzle-orm/pg-core';
+import type { PgTransactionConfig } from 'drizzle-orm/pg-core';
 import type { RouterNode } from '../nodes/router-node.js';
 import type { StatementClass } from '../sql/sql-classifier.js';
 import type { StatementInfo } from '../telemetry/db-attributes.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: node sessions of any driver and schema
-export type AnySession = PgSession<any, any, any>;
-// biome-ignore lint/suspicious/noExplicitAny: transactions of any driver and schema
-export type AnyTransaction = PgTransaction<any, any, any>;
+// biome-ignore lint/suspicious/noExplicitAny: a transaction of any driver, schema and drizzle-orm line
+export type AnyTransaction = any;
+
+/** A node's own Drizzle session (any driver, either line): the router prepares queries on it. */
+export interface AnySession {
+  transaction<T>(fn: (tx: AnyTransaction) => Promise<T>, config?: PgTransactionConfig): Promise<T>;
+}
 
 /** What a client is bound to: an intent (routed), or one node (the `$primary` / `$replicas` escape hatches). */
 export interface QueryRoute {

@@ -186,7 +186,8 @@ export class RouterQueryRunner implements QueryRunner {
     const start = clock.now();
     try {
       const db = node.openDatabase ?? (await node.database());
-      const result = await exec(db._.session);
+      node.assertRoutable(db);
+      const result = await exec(db._.session as unknown as AnySession);
       metrics.finished(node.index, clock.now() - start, 'none');
       node.health.recordQuerySuccess();
       return result;

@@ -4,7 +4,7 @@ import { fromPglite } from '@multidb/config/pglite';
 import { createLaggingReplica, type LaggingReplica, ReplicaSwitch } from '@multidb/testing';
 import type { Logger } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
-import { DDL, nodeInfo, schema, type TestSchema } from './test-schema.js';
+import { DDL, nodeInfo, relational, replicaRelational, type TestSchema } from './test-schema.js';
 
 export interface InMemoryCluster {
   readonly pg: PGlite;
@@ -35,10 +35,10 @@ export async function startInMemoryCluster(names: readonly string[]): Promise<In
   const executed: string[] = [];
   const logger: Logger = { logQuery: (query) => executed.push(query) };
   const primarySwitch = new ReplicaSwitch('primary');
-  const primary = fromPglite(primarySwitch.wrap(pg), { schema, logger, name: 'primary' });
+  const primary = fromPglite(primarySwitch.wrap(pg), { ...relational, logger, name: 'primary' });
   const replicas: Record<string, LaggingReplica<TestSchema>> = {};
   for (const name of names) {
-    const replica = await createLaggingReplica(pg, { name, schema, logger });
+    const replica = await createLaggingReplica(pg, { name, ...replicaRelational, logger });
     await replica.pglite.query('UPDATE node_info SET name = $1', [name]);
     replicas[name] = replica;
   }
