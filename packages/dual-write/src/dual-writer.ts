@@ -1,5 +1,6 @@
 import {
   type AnyPgDatabase,
+  assertPgDatabase,
   type Clock,
   type Logger,
   MultiDbError,
@@ -120,6 +121,9 @@ export interface DualWriter {
  */
 export function createDualWriter(options: DualWriterOptions): DualWriter {
   const settled = settleWriterOptions(options);
+  // A raw driver, a DbHandle or a database of another drizzle-orm copy or major is refused now, not on a write.
+  assertPgDatabase(options.backup, 'dual-write `backup`');
+  if (options.primary !== undefined) assertPgDatabase(options.primary, 'dual-write `primary`');
   const logger = redactingLogger(options.logger ?? silentLogger);
   const clock = settleClock(options.clock);
   const names = outboxNames(options.outboxSchema);

@@ -1,13 +1,15 @@
 import { MultiDbError } from '@multidb/config';
 import { getTableColumns, is } from 'drizzle-orm';
 import { getTableConfig, type PgColumn, PgTable } from 'drizzle-orm/pg-core';
-import type { CasingLike } from './capture/drizzle-internals.js';
+import type { ColumnNaming } from './capture/drizzle-internals.js';
 
 export interface ColumnMeta {
   /** Property name in Drizzle rows. */
   readonly key: string;
   /** Column name in the database. */
   readonly dbName: string;
+  /** SQL type as declared, array dimensions included (`jsonb[]`). */
+  readonly sqlType: string;
   readonly column: PgColumn;
   /** `false` for `generatedAlwaysAs` columns: the backup computes them itself. */
   readonly insertable: boolean;
@@ -50,7 +52,7 @@ export function qualifiedName(table: PgTable): string {
  * equal on the backup (there is no way to tell which row an update or delete touched): that is an error here,
  * before anything is written.
  */
-export function tableMeta(table: PgTable, casing: CasingLike): TableMeta {
+export function tableMeta(table: PgTable, naming: ColumnNaming): TableMeta {
   const cached = cache.get(table);
   if (cached) return cached;
   if ((table as unknown as Record<symbol, boolean>)[IS_ALIAS]) {
@@ -63,7 +65,8 @@ export function tableMeta(table: PgTable, casing: CasingLike): TableMeta {
   const columns = Object.entries(getTableColumns(table) as Record<string, PgColumn>).map(
     ([key, column]): ColumnMeta => ({
       key,
-      dbName: casing.getColumnCasing(column),
+      dbName: naming.dbName(column),
+      sqlType: naming.sqlType(column),
       column,
       // Drizzle's own rule (`shouldDisableInsert`): generated columns other than `byDefault` identities.
       insertable: column.generated === undefined || column.generated.type === 'byDefault',

@@ -1,13 +1,13 @@
 import type { AnyPgDatabase } from '@multidb/config';
-import { PgDialect, type PgTable } from 'drizzle-orm/pg-core';
-import { type CasingLike, dialectCasing } from './capture/drizzle-internals.js';
+import type { PgTable } from 'drizzle-orm/pg-core';
+import { type ColumnNaming, drizzleInternals } from './capture/drizzle-internals.js';
 import { qualifiedName, type TableMeta, tableMeta, tablesOf } from './table-meta.js';
 
 /** The tables a writer knows: given at setup (checked at once) or met on first write. */
 export class TableRegistry {
   readonly #byName = new Map<string, TableMeta>();
   readonly #ignored: ReadonlySet<string>;
-  readonly #casing: CasingLike;
+  readonly #columns: ColumnNaming;
 
   constructor(options: {
     readonly schema?: Readonly<Record<string, unknown>> | readonly unknown[];
@@ -17,8 +17,7 @@ export class TableRegistry {
     this.#ignored = new Set(
       (options.ignoreTables ?? []).map((t) => (typeof t === 'string' ? normalise(t) : qualifiedName(t))),
     );
-    const dialect = (options.casingFrom as unknown as { dialect?: PgDialect } | undefined)?.dialect;
-    this.#casing = dialectCasing(dialect ?? new PgDialect());
+    this.#columns = drizzleInternals().columns(options.casingFrom);
     // Setup-time check: a table without a primary key fails here, before the app writes anything.
     for (const table of tablesOf(options.schema ?? [])) this.meta(table);
   }
@@ -29,7 +28,7 @@ export class TableRegistry {
     if (this.#ignored.has(name)) return undefined;
     const known = this.#byName.get(name);
     if (known?.table === table) return known;
-    const meta = tableMeta(table, this.#casing);
+    const meta = tableMeta(table, this.#columns);
     this.#byName.set(name, meta);
     return meta;
   }

@@ -1,4 +1,10 @@
-import { type AnyPgDatabase, loadConfig, MultiDbError, type Topology } from '@multidb/config';
+import {
+  type AnyPgDatabase,
+  assertPgDatabase,
+  loadConfig,
+  MultiDbError,
+  type Topology,
+} from '@multidb/config';
 import { createDualWriter, type DualWriter, type DualWriterOptions } from './dual-writer.js';
 import { settleWriterOptions } from './options/settle-options.js';
 
@@ -29,6 +35,8 @@ const writers = new WeakMap<object, DualWriter>();
  */
 export function withBackup<TDb extends AnyPgDatabase>(db: TDb, options: WithBackupOptions): TDb {
   if (options.writer === undefined) settleWriterOptions(options); // refused even when disabled
+  // Refused even when disabled, too: a raw driver or another drizzle copy would otherwise fail once enabled.
+  assertPgDatabase(db, 'withBackup(db)');
   if (!backupEnabled(options)) return db;
   const writer =
     options.writer ??

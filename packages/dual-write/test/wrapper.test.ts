@@ -1,6 +1,5 @@
-import { loadConfig, MultiDbError } from '@multidb/config';
-import { eq, is, sql } from 'drizzle-orm';
-import { PgDatabase } from 'drizzle-orm/pg-core';
+import { isPgDatabase, loadConfig, MultiDbError } from '@multidb/config';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDualWriter, type DualWriter, dualWriterOf, withBackup } from '../src/index.js';
 import { expectTablesEqual, rowCount } from './support/expect-tables-equal.js';
@@ -20,9 +19,9 @@ function wrap(options: Partial<Parameters<typeof createDualWriter>[0]> = {}) {
 }
 
 describe('the wrapped database', () => {
-  it('is the same kind of object: a PgDatabase with relational queries and inherited reads', async () => {
+  it('is the same kind of object: a PgDatabase (1.0: PgAsyncDatabase) with relational queries and inherited reads', async () => {
     const db = withBackup(pair.primary.db, { backup: pair.backup.db, enabled: true });
-    expect(is(db, PgDatabase)).toBe(true);
+    expect(isPgDatabase(db)).toBe(true);
     expect(db).toBeInstanceOf(pair.primary.db.constructor);
     await db.insert(counters).values({ name: 'q', n: 1 });
     expect(await db.query.counters.findMany()).toMatchObject([{ name: 'q', n: 1 }]);

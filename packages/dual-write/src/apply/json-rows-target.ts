@@ -115,7 +115,7 @@ function tableName(table: TableMeta): string {
 const JSON_TYPES = new Set(['json', 'jsonb']);
 
 function isJson(column: ColumnMeta): boolean {
-  return JSON_TYPES.has(column.column.getSQLType());
+  return JSON_TYPES.has(column.sqlType);
 }
 
 function upsertText(table: TableMeta): string {
@@ -130,7 +130,7 @@ function upsertText(table: TableMeta): string {
       : `select ${insertable
           .map((c) =>
             isJson(c)
-              ? `("__mdb_e"."v" ->> ${literalName(c)})::${c.column.getSQLType()}`
+              ? `("__mdb_e"."v" ->> ${literalName(c)})::${c.sqlType}`
               : `"__mdb_r".${quoteIdentifier(c.dbName)}`,
           )
           .join(', ')} from jsonb_array_elements($rows::text::jsonb) as "__mdb_e"("v"),

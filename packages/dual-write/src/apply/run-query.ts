@@ -1,6 +1,7 @@
 import { type AnyPgDatabase, driverOf, normaliseRows } from '@multidb/config';
 import type { SQL } from 'drizzle-orm';
 import type { PgDialect } from 'drizzle-orm/pg-core';
+import { drizzleInternals } from '../capture/drizzle-internals.js';
 
 /**
  * The name under which `text` runs as a server-side prepared statement on `db`'s driver (postgres.js unless
@@ -27,7 +28,6 @@ export async function runReusable<T = Record<string, unknown>>(
 ): Promise<T[]> {
   const dialect = (db as unknown as { dialect: PgDialect }).dialect;
   const built = dialect.sqlToQuery(query);
-  const session = db._.session;
-  const prepared = session.prepareQuery(built, undefined, reusableStatementName(via, built.sql), false);
+  const prepared = drizzleInternals().prepareObjects(db, built, reusableStatementName(via, built.sql));
   return normaliseRows<T>(await prepared.execute());
 }

@@ -65,14 +65,16 @@ const UPDATE_METHODS: PropertyDescriptorMap = {
 
 const STATEMENT_METHODS: PropertyDescriptorMap = {
   _prepare: {
-    value(this: object, name?: string) {
+    // 0.45: `_prepare(name?)`; 1.0: `_prepare(name?, generateName)` (`.prepare()` asks for a generated name).
+    value(this: object, name?: string, generateName?: boolean) {
       const { kind, meta, context } = stateOf(this);
-      return capturedPrepare(this, protoMethod<() => SQL>(this, 'getSQL'), name, kind, meta, context);
+      const getSQL = protoMethod<(...args: unknown[]) => SQL>(this, 'getSQL');
+      return capturedPrepare(this, getSQL, name ?? generateName, kind, meta, context);
     },
   },
   // Embedding the mutation elsewhere (a CTE, `sql` template, `db.execute`) would run it uncaptured.
   getSQL: {
-    value(this: object) {
+    value(this: object, ...args: unknown[]) {
       const state = stateOf(this);
       if (!state.showing) {
         throw new MultiDbError(
@@ -81,15 +83,15 @@ const STATEMENT_METHODS: PropertyDescriptorMap = {
           { table: state.meta.name },
         );
       }
-      return protoMethod<() => SQL>(this, 'getSQL').call(this);
+      return protoMethod<(...args: unknown[]) => SQL>(this, 'getSQL').apply(this, args);
     },
   },
   toSQL: {
-    value(this: object) {
+    value(this: object, ...args: unknown[]) {
       const state = stateOf(this);
       state.showing = true;
       try {
-        return protoMethod<() => unknown>(this, 'toSQL').call(this);
+        return protoMethod<(...args: unknown[]) => unknown>(this, 'toSQL').apply(this, args);
       } finally {
         state.showing = false;
       }

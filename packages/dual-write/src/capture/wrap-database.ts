@@ -1,6 +1,7 @@
-import type { AnyPgDatabase } from '@multidb/config';
+import { type AnyPgDatabase, assertPgDatabase } from '@multidb/config';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { type BoundCaptureContext, bindContext, type CaptureContext } from './capture-context.js';
+import { drizzleInternals } from './drizzle-internals.js';
 import { interceptDelete, interceptInsert, interceptUpdate } from './intercept-builders.js';
 import { TransactionScope } from './transaction-scope.js';
 
@@ -15,6 +16,8 @@ type TransactionFn = (
  * `execute` and every read are inherited untouched) with its mutation entry points and `transaction` replaced.
  */
 export function wrapDatabase<TDb extends AnyPgDatabase>(db: TDb, unbound: CaptureContext): TDb {
+  assertPgDatabase(db, 'the database to wrap with a backup');
+  drizzleInternals().checkDatabase(db);
   const context = bindContext(unbound, db);
   return overlay(db, context, (callback, config) => rootTransaction(db, callback, config, context));
 }
@@ -50,9 +53,13 @@ function mutators(target: Mutators, context: BoundCaptureContext): PropertyDescr
 
 function plainMutators(target: Mutators, context: BoundCaptureContext): Mutators {
   return {
-    insert: ((table: PgTable) => {
+    // 1.0's `insert(table, ...columns)` takes a column list: passed on whole.
+    insert: ((table: PgTable, ...columns: unknown[]) => {
       const meta = context.meta(table);
-      const builder = target.insert(table);
+      const builder = (target.insert as (t: PgTable, ...c: unknown[]) => ReturnType<Mutators['insert']>)(
+        table,
+        ...columns,
+      );
       return meta === undefined ? builder : interceptInsert(builder, meta, context);
     }) as Mutators['insert'],
     update: ((table: PgTable) => {

@@ -1,5 +1,6 @@
 import {
   type AnyPgDatabase,
+  assertPgDatabase,
   type Clock,
   describeError,
   type Logger,
@@ -116,6 +117,8 @@ export class OutboxDrainer {
   /** Settles (validates) the options first: bad input is refused (`InvalidOptions`) before anything is opened. */
   constructor(options: OutboxDrainerOptions) {
     const settled = settleDrainerOptions(options);
+    assertPgDatabase(options.primary, 'OutboxDrainer `primary`');
+    assertPgDatabase(options.backup, 'OutboxDrainer `backup`');
     const names = outboxNames(options.outboxSchema);
     this.#store = new OutboxStore(options.primary, names);
     this.#primary = options.primary;

@@ -4,6 +4,7 @@ import { fromPglite } from '@multidb/config/pglite';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { createDualWriter, type DualWriter, ensureOutbox } from '../../src/index.js';
+import { schemaOption } from './drizzle-schema.js';
 import { BACKUP_TRUNCATE, DDL, schema, TRUNCATE } from './schema.js';
 
 /** One side of a pair: a `DbHandle`, or a user's own Drizzle database with a way to run scripts (node-postgres). */
@@ -34,10 +35,10 @@ function makePair(primary: PairNode, backup: PairNode): Pair {
 /** Two PGlite instances: the backup is a clone of the freshly migrated primary (cheaper than a second boot). */
 export async function pglitePair(): Promise<Pair> {
   const pg = new PGlite();
-  const primary = fromPglite(pg, { schema, name: 'primary' });
+  const primary = fromPglite(pg, { ...schemaOption(schema), name: 'primary' });
   await primary.exec(DDL);
   await ensureOutbox(primary.db, { backup: primary.db });
-  const backup = fromPglite((await pg.clone()) as PGlite, { schema, name: 'backup' });
+  const backup = fromPglite((await pg.clone()) as PGlite, { ...schemaOption(schema), name: 'backup' });
   return makePair(primary, backup);
 }
 
@@ -48,8 +49,8 @@ export async function postgresPair(
   options: { readonly migrate: boolean; readonly driver?: UrlDriver } = { migrate: true },
 ): Promise<Pair> {
   const { driver } = options;
-  const primary = await connect(primaryUrl, { schema, connectTimeout: 5, driver });
-  const backup = await connect(backupUrl, { schema, connectTimeout: 2, max: 4, driver });
+  const primary = await connect(primaryUrl, { ...schemaOption(schema), connectTimeout: 5, driver });
+  const backup = await connect(backupUrl, { ...schemaOption(schema), connectTimeout: 2, max: 4, driver });
   if (options.migrate) {
     for (const handle of [primary, backup]) {
       await handle.exec(DDL);
@@ -65,7 +66,7 @@ export function nodePostgresNode(url: string, max: number): PairNode {
   pool.on('error', () => {}); // idle clients cut by a server restart; the next query reconnects
   let closing: Promise<void> | undefined;
   return {
-    db: drizzle({ client: pool, schema }) as unknown as PairNode['db'],
+    db: drizzle({ client: pool, ...schemaOption(schema) }) as unknown as PairNode['db'],
     pglite: undefined,
     async exec(script) {
       await pool.query(script);
