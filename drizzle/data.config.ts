@@ -1,5 +1,5 @@
 import { defineConfig } from 'drizzle-kit';
-import { kitDatabase } from './kit-database.js';
+import { kitDatabase, kitOut } from './kit-database.js';
 
 // DATA database: `workspace` + `reference`. Paths are relative to the repository root (run drizzle-kit there).
 export default defineConfig({
@@ -9,7 +9,8 @@ export default defineConfig({
     './packages/example-app/src/schema/reference.ts',
   ],
   schemaFilter: ['workspace', 'reference'],
-  out: './drizzle/data',
+  // drizzle-kit 0.31: ./drizzle/data; drizzle-kit 1.0: ./drizzle/1.0/data (its folder layout differs).
+  out: kitOut('data'),
   // Distinct per database so both sets can share one database when SPLIT_DB_MODE=false.
   migrations: { schema: 'drizzle', table: '__migrations_data' },
   strict: true,

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { loadConfig } from '@multidb/config';
+import { drizzleLine, loadConfig } from '@multidb/config';
 
 export type Side = 'primary' | 'data';
 
@@ -24,4 +24,14 @@ export function kitDatabase(side: Side): KitDatabase {
   // PGlite creates the data dir itself but not its parents.
   mkdirSync(dirname(resolve(dir)), { recursive: true });
   return { driver: 'pglite', dbCredentials: { url: dir } };
+}
+
+/**
+ * The drizzle-kit `out` folder of one side for the installed release line: drizzle-kit 0.31 (with drizzle-orm
+ * 0.45) keeps `drizzle/<side>` (meta/_journal.json); drizzle-kit 1.0 (with drizzle-orm 1.0) keeps
+ * `drizzle/1.0/<side>` (<timestamp>_<name>/migration.sql), made with `drizzle-kit up` from the 0.31 folder. The
+ * layout's `migrations.folder` names the same two folders per line.
+ */
+export function kitOut(side: Side): string {
+  return drizzleLine() === '1.0' ? `./drizzle/1.0/${side}` : `./drizzle/${side}`;
 }

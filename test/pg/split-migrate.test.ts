@@ -1,11 +1,15 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { connect, executeRows } from '@multidb/config';
 import { splitLayout } from '@multidb/example-app';
-import { migrate, migrationStatus, openSplitClients, type SplitTarget } from '@multidb/split-schema';
+import {
+  migrate,
+  migrationStatus,
+  openSplitClients,
+  readMigrationFolder,
+  type SplitTarget,
+} from '@multidb/split-schema';
 import { type PgCluster, startPgCluster } from '@multidb/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkDrizzleKitMigrate, expectKitResult, REPO_ROOT } from '../split/drizzle-kit-migrate.js';
+import { checkDrizzleKitMigrate, expectKitResult } from '../split/drizzle-kit-migrate.js';
 
 // The same migrations, status, pre-flight and repair behaviour as on PGlite, on a real PostgreSQL 15 server:
 // each scenario gets its own database on one throwaway cluster.
@@ -138,9 +142,10 @@ describe('split-schema migrations on real PostgreSQL', () => {
   it('--repair records a migration whose objects already exist instead of running it again', async () => {
     const target: SplitTarget = { primaryUrl: urlOf('repair_db'), splitMode: false };
     const handle = await connect(target.primaryUrl);
-    for (const side of ['primary', 'data']) {
-      const script = readFileSync(join(REPO_ROOT, 'drizzle', side, '0000_init.sql'), 'utf8');
-      await handle.exec(script.replaceAll('--> statement-breakpoint', ''));
+    for (const side of ['primary', 'data'] as const) {
+      // The installed drizzle-kit line's folder (drizzle/<side> or drizzle/1.0/<side>): the same SQL.
+      const [init] = readMigrationFolder(splitLayout[side].migrations.folder)._unsafeUnwrap();
+      await handle.exec(init?.statements.join('') ?? '');
     }
     await handle.close();
     await withClients(target, async (clients) => {

@@ -1,8 +1,9 @@
 import { MultiDbError } from '@multidb/config';
-import { is, Relations } from 'drizzle-orm';
+import { is } from 'drizzle-orm';
 import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
 import { DATABASE_NAMES, type DatabaseName } from './database-name.js';
-import type { SchemaModule } from './schema-entries.js';
+import { folderForInstalledLine, isRelationsV1, type RelationsV2Config } from './drizzle-line.js';
+import { relationsV2Configs, type SchemaModule } from './schema-entries.js';
 import type { MergeModules, SideSchema } from './side-schema.js';
 import { type MigrationsConfig, modulesOf, type SplitSideDeclaration } from './split-declaration.js';
 import { describeIssues } from './split-issues.js';
@@ -14,8 +15,13 @@ export type AnySchema = Record<string, unknown>;
 export interface SplitSide<TSchema extends AnySchema = AnySchema> {
   readonly name: DatabaseName;
   readonly schemas: readonly string[];
-  /** Tables and relations of this database, for `drizzle({ schema })`. */
+  /** Tables and (v1) relations of this database, for `drizzle({ schema })` on drizzle-orm 0.45. */
   readonly schema: TSchema;
+  /**
+   * drizzle-orm 1.0: this database's entries of the layout's `defineRelations(...)` config(s), for
+   * `drizzle({ relations })`; `undefined` when the layout has no v2 relations.
+   */
+  readonly relations: RelationsV2Config | undefined;
   readonly tables: readonly PgTable[];
   readonly migrations: MigrationsConfig;
 }
@@ -26,6 +32,8 @@ export interface SplitLayout<TPrimary extends AnySchema = AnySchema, TData exten
   readonly data: SplitSide<TData>;
   /** Both sides: the schema of the one connection when the databases are not split. */
   readonly schema: TPrimary & TData;
+  /** Both sides' v2 relations (drizzle-orm 1.0), for the one connection when not split. */
+  readonly relations: RelationsV2Config | undefined;
   /** The database of a table, a pgSchema name or a `schema.table` name; throws `UnknownSchema` otherwise. */
   databaseOf(target: PgTable | string): DatabaseName;
 }
@@ -82,6 +90,10 @@ export function defineSplitSchema<
     primary: sides.primary,
     data: sides.data,
     schema: Object.freeze({ ...sides.primary.schema, ...sides.data.schema }),
+    relations:
+      sides.primary.relations === undefined && sides.data.relations === undefined
+        ? undefined
+        : Object.freeze({ ...sides.primary.relations, ...sides.data.relations }),
     databaseOf,
   }) as unknown as SplitLayout<SideSchema<AllOf<T, R>, P[number]>, SideSchema<AllOf<T, R>, D[number]>>;
 }
@@ -100,18 +112,23 @@ function buildSide(
       if (is(value, PgTable) && belongs(value)) {
         schema[key] = value;
         tables.add(value);
-      } else if (is(value, Relations) && belongs(value.table as PgTable)) {
+      } else if (isRelationsV1(value) && belongs(value.table)) {
         schema[key] = value;
       }
     }
   }
+  const configs = relationsV2Configs(modules);
+  const relations = Object.fromEntries(
+    configs.flatMap((config) => Object.entries(config).filter(([, entry]) => belongs(entry.table))),
+  );
   return Object.freeze({
     name,
     schemas: Object.freeze([...declaration.schemas]),
     schema: Object.freeze(schema),
+    relations: configs.length === 0 ? undefined : Object.freeze(relations),
     tables: Object.freeze([...tables]),
     migrations: Object.freeze({
-      folder: declaration.migrations?.folder ?? `drizzle/${name}`,
+      folder: folderForInstalledLine(declaration.migrations?.folder ?? `drizzle/${name}`, name),
       table: declaration.migrations?.table ?? `__migrations_${name}`,
       schema: declaration.migrations?.schema ?? 'drizzle',
     }),

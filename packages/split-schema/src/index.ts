@@ -11,10 +11,22 @@ export {
   type SplitLayout,
   type SplitSide,
 } from './define-split-schema.js';
+export {
+  folderLayoutOf,
+  installedFolderLayout,
+  type MigrationFolderLayout,
+  type MigrationFolders,
+  type RelationsV2Config,
+} from './drizzle-line.js';
 export type { BackupHistoryDiverged } from './migrations/backup-history.js';
 export { formatMigrationReport, formatStatusReport } from './migrations/format-report.js';
 export { type MigrateOptions, migrate } from './migrations/migrate.js';
-export { hashMigration, type MigrationFile, readMigrationFolder } from './migrations/migration-files.js';
+export {
+  hashMigration,
+  type MigrationFile,
+  type MigrationFolderError,
+  readMigrationFolder,
+} from './migrations/migration-files.js';
 export type { RecordedMigration } from './migrations/migration-records.js';
 export type {
   DatabaseMigrationResult,
@@ -23,7 +35,7 @@ export type {
   MigrationReport,
   MigrationStepResult,
 } from './migrations/migration-report.js';
-export type { ChangedMigration, MigrationRef } from './migrations/migration-state.js';
+export type { ChangedMigration, MigrationRef, OutOfOrderMigration } from './migrations/migration-state.js';
 export {
   type DatabaseStatus,
   type MigrationStatusOptions,
@@ -39,7 +51,12 @@ export {
   type SplitClients,
   type SplitTarget,
 } from './split-clients.js';
-export type { MigrationsConfig, SplitSchemaDeclaration, SplitSideDeclaration } from './split-declaration.js';
+export type {
+  MigrationsConfig,
+  MigrationsDeclaration,
+  SplitSchemaDeclaration,
+  SplitSideDeclaration,
+} from './split-declaration.js';
 export {
   describeIssue,
   describeIssues,

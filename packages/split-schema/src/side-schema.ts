@@ -1,9 +1,14 @@
-import type { Relations } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void
   ? I
   : never;
+
+/** drizzle-orm 0.45's `Relations<TTableName>` by shape (the class is not exported from 1.0's root). */
+interface V1Relations<N extends string> {
+  readonly table: { readonly _: { readonly name: N } };
+  readonly config: unknown;
+}
 
 /** One schema module object, or the merge of a tuple of them. */
 export type MergeModules<T> = T extends readonly (infer M)[] ? UnionToIntersection<M> : T;
@@ -21,7 +26,7 @@ export type SideSchema<T, S extends string> = {
     ? C['schema'] extends S
       ? K
       : never
-    : T[K] extends Relations<infer N>
+    : T[K] extends V1Relations<infer N>
       ? N extends TableNamesIn<T, S>
         ? K
         : never

@@ -1,6 +1,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { fromPglite } from '@multidb/config/pglite';
 import type { AnySchema, SplitLayout } from './define-split-schema.js';
+import { clientRelationalOptions } from './drizzle-line.js';
 import { makeSplitClients, type SplitClients } from './split-clients.js';
 
 /**
@@ -14,14 +15,22 @@ export function splitClientsFromPglite<TPrimary extends AnySchema, TData extends
 ): SplitClients<TPrimary, TData> {
   const common = { ownsClient: options.ownsClients ?? true, logger: options.logger ?? false };
   if (instances.data === undefined || instances.data === instances.primary) {
-    const single = fromPglite(instances.primary, { ...common, schema: layout.schema, name: 'memory' });
+    const single = fromPglite(instances.primary, {
+      ...common,
+      ...clientRelationalOptions(layout.schema, layout.relations),
+      name: 'memory',
+    });
     return makeSplitClients(layout, false, single, single);
   }
   const primary = fromPglite(instances.primary, {
     ...common,
-    schema: layout.primary.schema,
+    ...clientRelationalOptions(layout.primary.schema, layout.primary.relations),
     name: 'primary',
   });
-  const data = fromPglite(instances.data, { ...common, schema: layout.data.schema, name: 'data' });
+  const data = fromPglite(instances.data, {
+    ...common,
+    ...clientRelationalOptions(layout.data.schema, layout.data.relations),
+    name: 'data',
+  });
   return makeSplitClients(layout, true, primary, data);
 }

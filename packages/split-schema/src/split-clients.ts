@@ -9,6 +9,7 @@ import {
 } from '@multidb/config';
 import type { DatabaseName } from './database-name.js';
 import type { AnySchema, SplitLayout } from './define-split-schema.js';
+import { clientRelationalOptions } from './drizzle-line.js';
 
 /** Where the two databases are; a `Topology` from `loadConfig()` fits. */
 export interface SplitTarget {
@@ -19,7 +20,8 @@ export interface SplitTarget {
   readonly logQueries?: boolean;
 }
 
-export type SplitClientOptions = Omit<ConnectOptions<AnySchema>, 'schema'>;
+/** Connection options; the relational-query settings (`schema` on 0.45, `relations` on 1.0) come from the layout. */
+export type SplitClientOptions = Omit<ConnectOptions<AnySchema>, 'schema' | 'relations'>;
 
 /**
  * One Drizzle handle per database, each typed with its side of the layout. When not split, `primary` and `data`
@@ -42,13 +44,22 @@ export async function openSplitClients<TPrimary extends AnySchema, TData extends
 ): Promise<SplitClients<TPrimary, TData>> {
   const base = { logger: target.logQueries ?? false, ...options };
   if (!target.splitMode) {
-    const single = await connect(target.primaryUrl, { ...base, schema: layout.schema });
+    const single = await connect(target.primaryUrl, {
+      ...base,
+      ...clientRelationalOptions(layout.schema, layout.relations),
+    });
     return makeSplitClients(layout, false, single, single);
   }
   const dataUrl = checkedDataUrl(target);
-  const primary = await connect(target.primaryUrl, { ...base, schema: layout.primary.schema });
+  const primary = await connect(target.primaryUrl, {
+    ...base,
+    ...clientRelationalOptions(layout.primary.schema, layout.primary.relations),
+  });
   try {
-    const data = await connect(dataUrl, { ...base, schema: layout.data.schema });
+    const data = await connect(dataUrl, {
+      ...base,
+      ...clientRelationalOptions(layout.data.schema, layout.data.relations),
+    });
     return makeSplitClients(layout, true, primary, data);
   } catch (error) {
     await primary.close();

@@ -1,10 +1,9 @@
-import { createTableRelationsHelpers, is, Relation } from 'drizzle-orm';
 import { getTableConfig, isPgEnum, type PgTable } from 'drizzle-orm/pg-core';
 import { DATABASE_NAMES, type DatabaseName } from './database-name.js';
+import { type RelationTargets, relationsV1Targets, relationsV2Targets } from './drizzle-line.js';
 import {
   collectSchemaEntries,
   qualifiedTableName,
-  type RelationsEntry,
   type SchemaEntries,
   type TableEntry,
 } from './schema-entries.js';
@@ -37,7 +36,10 @@ export function validateSplitSchema(declaration: SplitSchemaDeclaration): SplitS
   issues.push(...schemaAssignmentIssues(entries, listed));
   issues.push(...duplicateTableIssues(entries.tables));
   for (const entry of entries.tables) issues.push(...tableIssues(entry, owner));
-  for (const entry of entries.relations) issues.push(...relationIssues(entry, owner));
+  for (const entry of entries.relations)
+    issues.push(...relationIssues(entry.key, entry.table, relationsV1Targets(entry.relations), owner));
+  for (const entry of entries.relationsV2)
+    issues.push(...relationIssues(entry.key, entry.table, relationsV2Targets(entry.config), owner));
   return issues;
 }
 
@@ -111,20 +113,27 @@ function tableIssues(entry: TableEntry, owner: Owner): SplitSchemaIssue[] {
   return issues;
 }
 
-function relationIssues(entry: RelationsEntry, owner: Owner): SplitSchemaIssue[] {
-  const from = owner(getTableConfig(entry.table).schema);
+/**
+ * Relations of one table (v1 `relations(table, ...)` export `key`, or v2 table key `key` of `defineRelations`)
+ * that reach a table of the other database: its target, or for a v2 many-to-many its junction (`through`).
+ */
+function relationIssues(
+  key: string,
+  table: PgTable,
+  relations: readonly RelationTargets[],
+  owner: Owner,
+): SplitSchemaIssue[] {
+  const from = owner(getTableConfig(table).schema);
   if (from === undefined) return [];
-  const config = entry.relations.config(createTableRelationsHelpers(entry.table));
   const issues: SplitSchemaIssue[] = [];
-  for (const [name, relation] of Object.entries(config)) {
-    if (!is(relation, Relation)) continue;
-    const target = relation.referencedTable as PgTable;
-    const to = owner(getTableConfig(target).schema);
-    if (to !== undefined && to !== from) {
+  for (const relation of relations) {
+    for (const target of relation.tables) {
+      const to = owner(getTableConfig(target).schema);
+      if (to === undefined || to === from) continue;
       issues.push({
         type: 'CrossDatabaseRelation',
-        relation: `${entry.key}.${name}`,
-        table: qualifiedTableName(entry.table),
+        relation: `${key}.${relation.name}`,
+        table: qualifiedTableName(table),
         references: qualifiedTableName(target),
         from,
         to,

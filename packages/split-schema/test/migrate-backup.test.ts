@@ -101,7 +101,7 @@ describe('migrate with a backup', () => {
   it('refuses everything when the backup recorded another history, and writes nothing', async () => {
     const { clients, backup } = await setup(true);
     expect((await migrate(clients, { backup })).ok).toBe(true);
-    await backup.exec(`UPDATE drizzle.__migrations_primary SET created_at = created_at + 1`);
+    await backup.exec(`UPDATE drizzle.__migrations_primary SET hash = md5(hash)`);
     copy = copyMigrations('primary');
     addMigration(copy.folder, '0001_add_col', 'ALTER TABLE "accounts"."members" ADD COLUMN "nick" text;');
     const report = await migrate(clients, { backup, migrations: { primary: { folder: copy.folder } } });

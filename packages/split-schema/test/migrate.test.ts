@@ -4,7 +4,9 @@ import { createPgliteTemplate, type PgliteTemplate } from '@multidb/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashMigration, migrate, migrationStatus, readMigrationFolder } from '../src/index.js';
 import { splitClientsFromPglite } from '../src/pglite-index.js';
-import { cloneClients, initSql, tablesIn, userSchemas } from './support.js';
+import { cloneClients, initSql, initTag, tablesIn, userSchemas } from './support.js';
+
+const TAG = { primary: initTag('primary'), data: initTag('data') };
 
 let empty: PgliteTemplate;
 beforeAll(async () => {
@@ -23,7 +25,10 @@ describe('migrate, SPLIT_DB_MODE=false', () => {
       const report = await migrate(clients);
       expect(report.ok).toBe(true);
       expect(report.splitMode).toBe(false);
-      expect(outcomes(report)).toEqual({ primary: ['0000_init:applied'], data: ['0000_init:applied'] });
+      expect(outcomes(report)).toEqual({
+        primary: [`${TAG.primary}:applied`],
+        data: [`${TAG.data}:applied`],
+      });
       const db = clients.primary.db;
       expect(await userSchemas(db)).toEqual(['accounts', 'billing', 'drizzle', 'events', 'lookup']);
       expect(await tablesIn(db, 'drizzle')).toEqual(['__migrations_data', '__migrations_primary']);
@@ -37,8 +42,8 @@ describe('migrate, SPLIT_DB_MODE=false', () => {
       const again = await migrate(clients);
       expect(again.ok).toBe(true);
       expect(outcomes(again)).toEqual({
-        primary: ['0000_init:already-applied'],
-        data: ['0000_init:already-applied'],
+        primary: [`${TAG.primary}:already-applied`],
+        data: [`${TAG.data}:already-applied`],
       });
     } finally {
       await clients.close();
@@ -115,7 +120,10 @@ describe('repair', () => {
 
       const repaired = await migrate(clients, { repair: true });
       expect(repaired.ok).toBe(true);
-      expect(outcomes(repaired)).toEqual({ primary: ['0000_init:applied'], data: ['0000_init:recorded'] });
+      expect(outcomes(repaired)).toEqual({
+        primary: [`${TAG.primary}:applied`],
+        data: [`${TAG.data}:recorded`],
+      });
       const rows = await executeRows<{ hash: string }>(
         clients.data.db,
         'select hash from drizzle.__migrations_data',
@@ -124,8 +132,8 @@ describe('repair', () => {
 
       const after = await migrate(clients);
       expect(outcomes(after)).toEqual({
-        primary: ['0000_init:already-applied'],
-        data: ['0000_init:already-applied'],
+        primary: [`${TAG.primary}:already-applied`],
+        data: [`${TAG.data}:already-applied`],
       });
       const status = await migrationStatus(clients);
       expect(status.ok).toBe(true);
@@ -144,8 +152,8 @@ describe('repair', () => {
       const report = await migrate(clients, { target: 'primary', repair: true });
       const [primary] = report.databases;
       expect(primary?.outcome).toBe('failed');
-      expect(primary?.error).toMatch(
-        /repair stopped at 0000_init: partly applied; missing schema billing, type accounts.member_status/,
+      expect(primary?.error).toContain(
+        `repair stopped at ${TAG.primary}: partly applied; missing schema billing, type accounts.member_status`,
       );
       expect(primary?.steps.map((s) => s.outcome)).toEqual(['not-executed']);
       expect(await tablesIn(clients.primary.db, 'drizzle')).toEqual([]);

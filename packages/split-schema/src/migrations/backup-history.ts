@@ -1,3 +1,4 @@
+import { historyDivergence } from '../drizzle-line.js';
 import { type RecordedMigration, readRecordedMigrations } from './migration-records.js';
 import type { MigrationTarget } from './migration-target.js';
 
@@ -15,13 +16,13 @@ export interface BackupHistoryDiverged {
   readonly backup: Pick<RecordedMigration, 'hash' | 'createdAt'> | undefined;
 }
 
-const same = (a: RecordedMigration, b: RecordedMigration) => a.hash === b.hash && a.createdAt === b.createdAt;
 const brief = (r: RecordedMigration | undefined) => r && { hash: r.hash, createdAt: r.createdAt };
 
 /**
- * Compares each migrations table of the PRIMARY with the backup's. One history being a prefix of the other is
- * fine: a backup that is behind catches up, and a backup ahead of the primary is a previous run that migrated
- * the backup and then stopped. Anything else is a divergence. Reads only.
+ * Compares each migrations table of the PRIMARY with the backup's. One history being behind the other is fine
+ * (0.45: a prefix; 1.0, whose migrator runs by name: a subset): a backup that is behind catches up, and a backup
+ * ahead of the primary is a previous run that migrated the backup and then stopped. Anything else is a
+ * divergence. Reads only.
  */
 export async function backupHistoryProblems(
   primaryTargets: readonly MigrationTarget[],
@@ -34,17 +35,14 @@ export async function backupHistoryProblems(
       readRecordedMigrations(primary.handle.db, primary.migrations),
       readRecordedMigrations(backup.handle.db, backup.migrations),
     ]);
-    const shorter = Math.min(a.length, b.length);
-    const index = Array.from({ length: shorter }, (_, k) => k).find(
-      (k) => !same(a[k] as RecordedMigration, b[k] as RecordedMigration),
-    );
-    if (index === undefined) continue;
+    const diverged = historyDivergence(a, b);
+    if (diverged === undefined) continue;
     problems.push({
       type: 'BackupHistoryDiverged',
       migrationsTable: `${primary.migrations.schema}.${primary.migrations.table}`,
-      index,
-      primary: brief(a[index]),
-      backup: brief(b[index]),
+      index: diverged.index,
+      primary: brief(diverged.primary as RecordedMigration | undefined),
+      backup: brief(diverged.backup as RecordedMigration | undefined),
     });
   }
   return problems;

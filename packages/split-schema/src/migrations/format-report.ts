@@ -44,6 +44,10 @@ function formatDatabaseStatus(db: DatabaseStatus): string[] {
   for (const m of db.changed) lines.push(`  changed      ${m.tag} (file edited after it was applied)`);
   for (const m of db.vanished) lines.push(`  vanished     created_at ${m.createdAt} (recorded, file gone)`);
   for (const m of db.outOfOrder)
-    lines.push(`  out of order ${m.tag} (older than the last applied; drizzle skips it)`);
+    lines.push(
+      m.runs
+        ? `  out of order ${m.tag} (older than the applied ${m.newestApplied}; migrate runs it after it)`
+        : `  out of order ${m.tag} (older than the applied ${m.newestApplied}; drizzle skips it)`,
+    );
   return lines;
 }

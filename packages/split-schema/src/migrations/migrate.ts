@@ -3,7 +3,7 @@ import { type DatabaseTarget, databasesOf } from '../database-name.js';
 import type { AnySchema } from '../define-split-schema.js';
 import type { SplitClients } from '../split-clients.js';
 import { backupHistoryProblems } from './backup-history.js';
-import type { MigrationFile } from './migration-files.js';
+import { type MigrationFile, readMigrationFolder } from './migration-files.js';
 import { migrationsTableName } from './migration-records.js';
 import type { DatabaseMigrationResult, MigrationReport, MigrationStepResult } from './migration-report.js';
 import { type InspectedDatabase, inspectDatabase } from './migration-status.js';
@@ -54,6 +54,10 @@ export async function migrate<P extends AnySchema, D extends AnySchema>(
     databases,
   });
   const everyTarget = [...backups, ...targets];
+  // A folder in the other drizzle-kit line's layout: nothing is migrated anywhere (not half a run).
+  const mismatched = layoutMismatches(everyTarget);
+  if (mismatched.length > 0)
+    return report(await Promise.all(everyTarget.map((t) => blockedBy(t, mismatched))));
   if (backups.length > 0) {
     let diverged: PreflightProblem[];
     try {
@@ -91,6 +95,17 @@ export async function migrate<P extends AnySchema, D extends AnySchema>(
     } else databases.push(await migrateDatabase(await inspectDatabase(target), repair));
   }
   return report(databases);
+}
+
+/** The layout mismatches among the targets' folders, one per folder. */
+function layoutMismatches(targets: readonly MigrationTarget[]): PreflightProblem[] {
+  const found = new Map<string, PreflightProblem>();
+  for (const target of targets) {
+    const folder = readMigrationFolder(target.migrations.folder);
+    if (folder.isErr() && folder.error.type === 'MigrationLayoutMismatch' && !found.has(folder.error.folder))
+      found.set(folder.error.folder, { ...folder.error });
+  }
+  return [...found.values()];
 }
 
 /** A database left untouched because of a problem found elsewhere (its own state is still reported). */
@@ -135,7 +150,10 @@ async function migrateDatabase(
     ...(error === undefined ? {} : { error }),
   });
 
-  if (state === undefined) return result('failed', [], imposed, inspected.error);
+  if (state === undefined) {
+    const layout = imposed.length > 0 && imposed.every((p) => p.type === 'MigrationLayoutMismatch');
+    return result(layout ? 'blocked' : 'failed', [], imposed, inspected.error);
+  }
   if (readError !== undefined)
     return result('failed', [...already, ...notRun(state.pending)], imposed, describeError(readError));
   let problems: PreflightProblem[];
@@ -173,9 +191,16 @@ async function migrateDatabase(
   if (pending.length === 0) return result('ok', steps);
   try {
     await runDrizzleMigrator(target.handle, target.migrations);
+    const late = new Map(state.outOfOrder.map((o) => [o.tag, o.newestApplied]));
     const applied = pending.map((f, i): MigrationStepResult => {
       const step = { tag: f.tag, when: f.when, outcome: 'applied' as const };
-      return i === 0 && note !== undefined ? { ...step, detail: note } : step;
+      const notes = [
+        ...(i === 0 && note !== undefined ? [note] : []),
+        ...(late.has(f.tag)
+          ? [`out of order: older than ${late.get(f.tag)}, which was applied before it`]
+          : []),
+      ];
+      return notes.length > 0 ? { ...step, detail: notes.join('; ') } : step;
     });
     return result('ok', [...steps, ...applied]);
   } catch (error) {

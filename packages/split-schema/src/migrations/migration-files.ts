@@ -1,28 +1,25 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { err, ok, type Result } from 'neverthrow';
+import { type FolderReadError, listFolderEntries } from '../drizzle-line.js';
 
 /** One migration of a drizzle-kit folder, hashed exactly as drizzle-orm's `readMigrationFiles` does. */
 export interface MigrationFile {
+  /** drizzle-kit 0.31: the journal tag (`0000_init`); 1.0: the migration's folder name (`20260101120000_init`). */
   readonly tag: string;
-  /** The journal's `when`: drizzle records it as `created_at` and compares it to decide what is pending. */
+  /** What drizzle records as `created_at`: the journal's `when` (0.31), the folder's timestamp in ms (1.0). */
   readonly when: number;
   /** sha256 (hex) of the file's text. */
   readonly hash: string;
   readonly statements: readonly string[];
 }
 
-export interface MigrationFolderError {
-  readonly type: 'MigrationFolderUnreadable';
-  readonly folder: string;
-  readonly message: string;
-}
-
-interface JournalEntry {
-  readonly tag: string;
-  readonly when: number;
-}
+/**
+ * The folder cannot be read, or (`MigrationLayoutMismatch`) it is in the other drizzle-kit line's layout than the
+ * installed drizzle-orm migrates: then nothing is migrated anywhere, and `message` names the folder and the fix.
+ */
+export type MigrationFolderError = FolderReadError & { readonly folder: string };
 
 export const STATEMENT_BREAKPOINT = '--> statement-breakpoint';
 
@@ -32,27 +29,17 @@ export function hashMigration(text: string): string {
 
 export function readMigrationFolder(folder: string): Result<MigrationFile[], MigrationFolderError> {
   const absolute = resolve(folder);
-  const fail = (message: string) =>
-    err({ type: 'MigrationFolderUnreadable' as const, folder: absolute, message });
-  const journalPath = join(absolute, 'meta', '_journal.json');
-  if (!existsSync(journalPath)) return fail(`no meta/_journal.json in ${absolute}`);
-  let entries: JournalEntry[];
-  try {
-    entries = (JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: JournalEntry[] }).entries;
-  } catch (error) {
-    return fail(`cannot parse ${journalPath}: ${(error as Error).message}`);
-  }
-  const files: MigrationFile[] = [];
-  for (const entry of entries) {
-    const path = join(absolute, `${entry.tag}.sql`);
-    if (!existsSync(path)) return fail(`the journal lists ${entry.tag} but ${path} does not exist`);
-    const text = readFileSync(path).toString();
-    files.push({
-      tag: entry.tag,
-      when: entry.when,
-      hash: hashMigration(text),
-      statements: text.split(STATEMENT_BREAKPOINT),
-    });
-  }
-  return ok(files);
+  const listed = listFolderEntries(absolute);
+  if ('error' in listed) return err({ ...listed.error, folder: absolute });
+  return ok(
+    listed.ok.map((entry) => {
+      const text = readFileSync(entry.path).toString();
+      return {
+        tag: entry.tag,
+        when: entry.when,
+        hash: hashMigration(text),
+        statements: text.split(STATEMENT_BREAKPOINT),
+      };
+    }),
+  );
 }

@@ -6,9 +6,10 @@ import {
   type MigrationDatabase,
 } from '../database-name.js';
 import type { AnySchema } from '../define-split-schema.js';
+import type { MigrationFolderLayout } from '../drizzle-line.js';
 import type { SplitClients } from '../split-clients.js';
 import { backupHistoryProblems } from './backup-history.js';
-import { type MigrationFile, readMigrationFolder } from './migration-files.js';
+import { type MigrationFile, type MigrationFolderError, readMigrationFolder } from './migration-files.js';
 import { migrationsTableName, readRecordedMigrations } from './migration-records.js';
 import { compareMigrations, type MigrationRef, type MigrationState } from './migration-state.js';
 import {
@@ -31,6 +32,14 @@ export interface DatabaseStatus extends Omit<MigrationState, 'pending'> {
   readonly pending: readonly MigrationRef[];
   /** Set when the folder or the database could not be read; the lists are then empty. */
   readonly error?: string;
+  /**
+   * Set (with `error`) when the folder is in the other drizzle-kit line's layout than the installed drizzle-orm
+   * migrates (a 0.31 journal folder under drizzle-orm 1.0, or the reverse); `migrate` then migrates nothing.
+   */
+  readonly layoutMismatch?: {
+    readonly found: MigrationFolderLayout;
+    readonly expected: MigrationFolderLayout;
+  };
   /** The backup only: how its recorded migrations differ from the primary's (migrate would refuse). */
   readonly mismatch?: string;
 }
@@ -55,13 +64,15 @@ export interface InspectedDatabase {
   readonly files: readonly MigrationFile[];
   readonly state: MigrationState | undefined;
   readonly error: string | undefined;
+  readonly folderError?: MigrationFolderError;
 }
 
 const EMPTY: MigrationState = { applied: [], pending: [], changed: [], vanished: [], outOfOrder: [] };
 
 export async function inspectDatabase(target: MigrationTarget): Promise<InspectedDatabase> {
   const files = readMigrationFolder(target.migrations.folder);
-  if (files.isErr()) return { target, files: [], state: undefined, error: files.error.message };
+  if (files.isErr())
+    return { target, files: [], state: undefined, error: files.error.message, folderError: files.error };
   try {
     const records = await readRecordedMigrations(target.handle.db, target.migrations);
     return { target, files: files.value, state: compareMigrations(files.value, records), error: undefined };
@@ -71,7 +82,7 @@ export async function inspectDatabase(target: MigrationTarget): Promise<Inspecte
 }
 
 export function toDatabaseStatus(inspected: InspectedDatabase): DatabaseStatus {
-  const { target, state = EMPTY, error } = inspected;
+  const { target, state = EMPTY, error, folderError } = inspected;
   return {
     database: target.database,
     migrationsOf: target.migrationsOf,
@@ -81,6 +92,9 @@ export function toDatabaseStatus(inspected: InspectedDatabase): DatabaseStatus {
     ...state,
     pending: state.pending.map((f) => ({ tag: f.tag, when: f.when })),
     ...(error === undefined ? {} : { error }),
+    ...(folderError?.type === 'MigrationLayoutMismatch'
+      ? { layoutMismatch: { found: folderError.found, expected: folderError.expected } }
+      : {}),
   };
 }
 
@@ -110,7 +124,7 @@ export async function migrationStatus<P extends AnySchema, D extends AnySchema>(
     (d) =>
       d.error === undefined &&
       d.mismatch === undefined &&
-      d.changed.length + d.vanished.length + d.outOfOrder.length === 0,
+      d.changed.length + d.vanished.length + d.outOfOrder.filter((o) => !o.runs).length === 0,
   );
   return { splitMode: clients.splitMode, databases, ok };
 }

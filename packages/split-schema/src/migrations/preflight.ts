@@ -1,15 +1,27 @@
 import { type AnyPgDatabase, executeRows } from '@multidb/config';
 import { sql } from 'drizzle-orm';
+import type { MigrationFolderLayout } from '../drizzle-line.js';
 import type { BackupHistoryDiverged } from './backup-history.js';
 import type { RecordedMigration } from './migration-records.js';
-import type { ChangedMigration, MigrationRef, MigrationState } from './migration-state.js';
+import type { ChangedMigration, MigrationState, OutOfOrderMigration } from './migration-state.js';
 
 /** A reason not to migrate a database. Each one blocks that database only. */
 export type PreflightProblem =
   | { readonly type: 'ForeignSchemaTables'; readonly schema: string; readonly tables: readonly string[] }
   | ({ readonly type: 'ChangedMigration' } & ChangedMigration)
   | ({ readonly type: 'VanishedMigration' } & RecordedMigration)
-  | ({ readonly type: 'OutOfOrderMigration' } & MigrationRef)
+  | ({ readonly type: 'OutOfOrderMigration' } & OutOfOrderMigration)
+  /**
+   * A migrations folder (`folder`, of this database or another of the run) is in the other drizzle-kit line's
+   * layout than the installed drizzle-orm migrates: nothing is migrated anywhere. `message` says how to fix it.
+   */
+  | {
+      readonly type: 'MigrationLayoutMismatch';
+      readonly folder: string;
+      readonly found: MigrationFolderLayout;
+      readonly expected: MigrationFolderLayout;
+      readonly message: string;
+    }
   | BackupHistoryDiverged
   /** The backup did not migrate: the PRIMARY is left as it is, so dual-write never sends what the backup lacks. */
   | { readonly type: 'BackupNotMigrated'; readonly outcome: 'blocked' | 'failed' };
@@ -26,7 +38,9 @@ export function describeProblem(problem: PreflightProblem, otherDatabase: string
     case 'VanishedMigration':
       return `a recorded migration (created_at ${problem.createdAt}, hash ${problem.hash.slice(0, 12)}) has no file any more: restore it from version control`;
     case 'OutOfOrderMigration':
-      return `migration ${problem.tag} is older than the last applied one but was never applied; drizzle would skip it: regenerate it after the latest migration`;
+      return `migration ${problem.tag} is older than the last applied one (${problem.newestApplied}) but was never applied; drizzle would skip it: regenerate it after the latest migration`;
+    case 'MigrationLayoutMismatch':
+      return problem.message;
     case 'BackupHistoryDiverged':
       return `the backup's recorded migrations (${problem.migrationsTable}) differ from the primary's at record ${problem.index + 1}: the primary has ${recorded(problem.primary)}, the backup ${recorded(problem.backup)}. Nothing was migrated: make the backup's schema match the primary's (restore it, or sync it from a pg_dump --schema-only of the primary) and run again`;
     case 'BackupNotMigrated':
@@ -60,6 +74,7 @@ export function historyProblems(state: MigrationState): PreflightProblem[] {
   return [
     ...state.changed.map((c) => ({ type: 'ChangedMigration' as const, ...c })),
     ...state.vanished.map((v) => ({ type: 'VanishedMigration' as const, ...v })),
-    ...state.outOfOrder.map((o) => ({ type: 'OutOfOrderMigration' as const, ...o })),
+    // drizzle-orm 1.0 runs an out-of-order migration (reported, not blocking); 0.45 would skip it for good.
+    ...state.outOfOrder.filter((o) => !o.runs).map((o) => ({ type: 'OutOfOrderMigration' as const, ...o })),
   ];
 }
