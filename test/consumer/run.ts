@@ -17,6 +17,32 @@ const exec = promisify(execFile);
 /** Run with the app's own pg: creates the `fresh` database (the syncBackup target) on the backup server. */
 const CREATE_FRESH = `const pg = (await import('pg')).default; const c = new pg.Client(process.argv[1]);
 await c.connect(); await c.query('create database fresh'); await c.end();`;
+/**
+ * Run in an app: prints `<file>: { a, b } from '<drizzle-orm subpath>'` for each named import in
+ * node_modules/@multidb/<pkg>/dist/**.js that the app's drizzle-orm does not export.
+ */
+const MISSING_IMPORTS = `import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+const root = 'node_modules/@multidb';
+const files = [];
+for (const pkg of await readdir(root)) {
+  const dist = join(root, pkg, 'dist');
+  for (const f of await readdir(dist, { recursive: true }).catch(() => [])) if (f.endsWith('.js')) files.push(join(dist, f));
+}
+const exportsOf = new Map();
+for (const file of files.sort()) {
+  const text = await readFile(file, 'utf8');
+  for (const m of text.matchAll(/(?:import|export)\\s*\\{([^}]*)\\}\\s*from\\s*['"](drizzle-orm(?:\\/[^'"]*)?)['"]/g)) {
+    const spec = m[2];
+    // A driver subpath whose driver the app did not install cannot load: the toolkit loads those lazily.
+    if (!exportsOf.has(spec)) exportsOf.set(spec, await import(spec).then((m) => new Set(Object.keys(m)), () => null));
+    if (exportsOf.get(spec) === null) continue;
+    const names = m[1].split(',').map((n) => n.trim()).filter((n) => n && !n.startsWith('type '))
+      .map((n) => n.split(/\\s+as\\s+/)[0].trim());
+    const missing = names.filter((n) => !exportsOf.get(spec).has(n));
+    if (missing.length) console.log(file.slice(root.length + 1) + ': { ' + missing.join(', ') + " } from '" + spec + "'");
+  }
+}`;
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const APP_FIXTURES = fileURLToPath(new URL('./app/', import.meta.url));
 const PG_APP_FIXTURES = fileURLToPath(new URL('./app-postgres/', import.meta.url));
@@ -189,6 +215,15 @@ try {
     '@opentelemetry/api not installed (optional peer)',
   );
 
+  step(`(h) every named drizzle-orm import in our dist is exported by ${drizzleOrm}`);
+  // Node ESM refuses a named import the installed drizzle-orm does not export (a link error before any code
+  // runs) and stops at the first; this lists them all, per file.
+  const unresolved = await sh(process.execPath, ['--input-type=module', '-e', MISSING_IMPORTS], app);
+  check(
+    unresolved.code === 0 && unresolved.stdout.trim() === '',
+    `named drizzle-orm imports missing from the installed drizzle-orm${unresolved.stdout.trim() ? `:\n     ${unresolved.stdout.trim().split('\n').join('\n     ')}` : `: none${unresolved.code === 0 ? '' : ` (exit ${unresolved.code}: ${unresolved.stderr.trim()})`}`}`,
+  );
+
   step('(a) node app.mjs: router + dual-write + sync + drift on PGlite');
   const program = await sh(process.execPath, ['app.mjs'], app);
   check(
@@ -213,6 +248,16 @@ try {
       `tsc -p ${config}: ${ours.length} error(s) in consumer.ts and @multidb declarations` +
         `${ours.length ? `:\n     ${ours.join('\n     ')}` : ''}; ${theirs.length} inside ${THIRD_PARTY_NAMES}`,
     );
+    if (DRIZZLE_1) {
+      // drizzle-orm 1.0's own declarations do not compile with skipLibCheck false (their errors are filtered out
+      // above); what a 1.0 app compiles with is skipLibCheck true: consumer.ts must type-check there too.
+      const lib = await sh(join(app, 'node_modules', '.bin', 'tsc'), ['-p', config, '--skipLibCheck'], app);
+      const libErrors = `${lib.stdout}${lib.stderr}`.split('\n').filter((line) => /error TS\d+/.test(line));
+      check(
+        lib.code === 0 && libErrors.length === 0,
+        `tsc -p ${config} --skipLibCheck: ${libErrors.length} error(s)${libErrors.length ? `:\n     ${libErrors.join('\n     ')}` : ''}`,
+      );
+    }
   }
 
   step('(c) npx multidb');
