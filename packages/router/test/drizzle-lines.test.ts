@@ -189,9 +189,7 @@ describe('nodes of different drivers', () => {
 
 describe('relational queries of a URL primary: the router passes its schema (0.45) / relations (1.0) to connect()', () => {
   test('the router client and a transaction on the opened node both know the relations', async () => {
-    const router = build({ primary: 'pglite:memory', ...relational } as DbRouterOptions<
-      Record<string, unknown>
-    >);
+    const router = build({ primary: 'pglite:memory', ...relational } as DbRouterOptions);
     const write = router.getClient('write');
     for (const statement of DDL.split(';').filter((s) => s.trim() !== ''))
       await write.execute(sql.raw(statement));
