@@ -1,4 +1,4 @@
-import { connect, type DbHandle, executeRows } from '@multidb/config';
+import { connect, type DbHandle, drizzleLine, executeRows } from '@multidb/config';
 import { type PgCluster, type PgClusterOptions, type PgNode, startPgCluster } from '@multidb/testing';
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
@@ -12,6 +12,8 @@ export const notes = pgTable('notes', {
   body: text().notNull(),
 });
 export const schema = { notes };
+/** `schema` for relational queries on 0.45; nothing on 1.0 (no relations here, and 1.0 has no `schema` option). */
+const relational: { readonly schema?: typeof schema } = drizzleLine() === '0.45' ? { schema } : {};
 export type NotesRouter = DbRouter<typeof schema>;
 
 export interface NotesCluster {
@@ -72,7 +74,7 @@ export function notesRouterOptions(
   return {
     primary: at.cluster.primary.url,
     replicas: at.replicas.map((node, i) => ({ name: names[i] as string, db: node.url })),
-    schema,
+    ...relational,
     health: { intervalMs: 200, timeoutMs: 1000, failuresToDown: 2, successesToUp: 2 },
     lag: { maxBytes: 64 * 1024, maxSeconds: Number.POSITIVE_INFINITY },
     connect: { max: 4, connectTimeout: 2 },
@@ -108,7 +110,7 @@ export function notesRouterNodes(
     // Idle clients cut by a node stopping emit 'error' on the pool; the router learns of it from its probes.
     pool.on('error', () => {});
     pools.push(pool);
-    return drizzle({ client: pool, schema });
+    return drizzle({ client: pool, ...relational });
   };
   return {
     options: {

@@ -50,7 +50,7 @@ export function buildKit045(): LineKit {
   }) => PgDialect;
 
   class RoutedPreparedQuery extends PgPreparedQueryBase {
-    static override readonly [entityKind]: string = 'RoutedPreparedQuery';
+    static readonly [entityKind]: string = 'RoutedPreparedQuery';
     readonly #core: RoutedQueryCore;
     readonly #args: PrepareArgs;
     /** Set by Drizzle's select builder after `prepareQuery`, read by the driver when mapping rows. */
@@ -102,7 +102,7 @@ export function buildKit045(): LineKit {
    * the very same query on that node's own session.
    */
   class RoutingSession extends PgSessionBase {
-    static override readonly [entityKind]: string = 'RoutingSession';
+    static readonly [entityKind]: string = 'RoutingSession';
     readonly #ctx: RoutingContext;
 
     constructor(dialect: PgDialect, ctx: RoutingContext) {
@@ -110,7 +110,7 @@ export function buildKit045(): LineKit {
       this.#ctx = ctx;
     }
 
-    prepareQuery(
+    prepareQuery<T extends PreparedQueryConfig = PreparedQueryConfig>(
       query: Query,
       fields: SelectedFieldsOrdered | undefined,
       name: string | undefined,
@@ -118,7 +118,7 @@ export function buildKit045(): LineKit {
       customResultMapper?: ResultMapper,
       queryMetadata?: QueryMetadata,
       cacheConfig?: WithCacheConfig,
-    ): PgPreparedQuery<PreparedQueryConfig> {
+    ): PgPreparedQuery<T> {
       return new RoutedPreparedQuery(this.#ctx, query, {
         fields,
         name,
@@ -126,7 +126,7 @@ export function buildKit045(): LineKit {
         customResultMapper,
         queryMetadata,
         cacheConfig,
-      }) as unknown as PgPreparedQuery<PreparedQueryConfig>;
+      }) as unknown as PgPreparedQuery<T>;
     }
 
     /** Drivers disagree on the shape of `execute` results (array vs `{ rows }`). */
@@ -145,7 +145,7 @@ export function buildKit045(): LineKit {
   }
 
   class RoutedDatabase extends PgDatabaseBase {
-    static override readonly [entityKind]: string = 'RoutedDatabase';
+    static readonly [entityKind]: string = 'RoutedDatabase';
   }
 
   return {

@@ -34,7 +34,7 @@ export function buildKit10(): LineKit {
   }) => AnyDialect;
 
   class RoutedPreparedQuery extends PgAsyncPreparedQuery {
-    static override readonly [entityKind]: string = 'RoutedPreparedQuery';
+    static readonly [entityKind]: string = 'RoutedPreparedQuery';
     readonly #core: RoutedQueryCore;
     /** The arguments of `prepareQuery`, passed on unchanged to the node's session. */
     readonly #args: readonly unknown[];
@@ -54,7 +54,7 @@ export function buildKit10(): LineKit {
       this.#core = new RoutedQueryCore(ctx, query, queryMetadata, cacheConfig);
     }
 
-    override execute(placeholderValues: Record<string, unknown> = {}): Promise<unknown> {
+    execute(placeholderValues: Record<string, unknown> = {}): Promise<unknown> {
       return this.#core.execute(placeholderValues, (session) =>
         (session as unknown as Session10).prepareQuery(...this.#args).execute(placeholderValues),
       );
@@ -66,7 +66,7 @@ export function buildKit10(): LineKit {
    * runs, then prepares and runs the very same query (same mode, mapper, metadata) on that node's own session.
    */
   class RoutingSession extends PgAsyncSession {
-    static override readonly [entityKind]: string = 'RoutingSession';
+    static readonly [entityKind]: string = 'RoutingSession';
     readonly #ctx: RoutingContext;
 
     constructor(dialect: AnyDialect, ctx: RoutingContext) {
@@ -85,7 +85,7 @@ export function buildKit10(): LineKit {
   }
 
   class RoutedDatabase extends PgAsyncDatabase {
-    static override readonly [entityKind]: string = 'RoutedDatabase';
+    static readonly [entityKind]: string = 'RoutedDatabase';
   }
 
   const codecsOf = (db: AnyPgDatabase): unknown =>
