@@ -2,6 +2,7 @@ import { connect, type DbHandle } from '@multidb/config';
 import { type PgCluster, startPgCluster } from '@multidb/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createDualWriter } from '../src/index.js';
+import { schemaOption } from './support/drizzle-schema.js';
 import { expectTablesEqual } from './support/expect-tables-equal.js';
 import { type Pair, postgresPair } from './support/pair.js';
 import { allTables, counters, schema } from './support/schema.js';
@@ -16,7 +17,7 @@ beforeAll(async () => {
   const backupUrl = cluster.backup?.url as string;
   pair = await postgresPair(cluster.primary.url, backupUrl);
   wrongBackup = await connect(backupUrl.replace('right-secret', 'rotated-secret'), {
-    schema,
+    ...schemaOption(schema),
     connectTimeout: 2,
     max: 2,
   });

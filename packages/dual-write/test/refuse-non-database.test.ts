@@ -33,10 +33,10 @@ function otherMajorDatabase(): object {
   const kind = drizzleLine() === '0.45' ? 'PgAsyncDatabase' : 'PgDatabase';
   // biome-ignore lint/complexity/noStaticOnlyClass: drizzle tells its classes apart by their static entityKind
   class OtherBase {
-    static readonly [entityKind] = kind;
+    static readonly [entityKind]: string = kind;
   }
   class PgliteDatabase extends OtherBase {
-    static readonly [entityKind] = 'PgliteDatabase';
+    static override readonly [entityKind]: string = 'PgliteDatabase';
   }
   return new PgliteDatabase();
 }
@@ -83,9 +83,12 @@ describe('a value that is not a Drizzle PostgreSQL database is refused at constr
         // `primary: undefined` is no primary given (the wrapped database is used).
         ...(bad === undefined
           ? []
-          : ([
-              ['dual-write `primary`', () => withBackup(db, { backup, primary: bad, enabled: true })],
-            ] as const)),
+          : [
+              ['dual-write `primary`', () => withBackup(db, { backup, primary: bad, enabled: true })] as [
+                string,
+                () => unknown,
+              ],
+            ]),
         ['dual-write `backup`', () => createDualWriter({ backup: bad, mode: 'durable', primary: db })],
         ['the database to wrap with a backup', () => createDualWriter({ backup }).wrap(bad)],
         ['OutboxDrainer `primary`', () => new OutboxDrainer({ primary: bad, backup, tables: [] })],

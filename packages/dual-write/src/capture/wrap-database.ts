@@ -56,10 +56,11 @@ function plainMutators(target: Mutators, context: BoundCaptureContext): Mutators
     // 1.0's `insert(table, ...columns)` takes a column list: passed on whole.
     insert: ((table: PgTable, ...columns: unknown[]) => {
       const meta = context.meta(table);
-      const builder = (target.insert as (t: PgTable, ...c: unknown[]) => ReturnType<Mutators['insert']>)(
-        table,
-        ...columns,
-      );
+      const insert = target.insert as unknown as (
+        t: PgTable,
+        ...c: unknown[]
+      ) => ReturnType<Mutators['insert']>;
+      const builder = insert.call(target, table, ...columns);
       return meta === undefined ? builder : interceptInsert(builder, meta, context);
     }) as Mutators['insert'],
     update: ((table: PgTable) => {

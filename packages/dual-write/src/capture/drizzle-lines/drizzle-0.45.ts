@@ -49,8 +49,10 @@ export function drizzle045(): DrizzleInternals {
     'pg-core extractUsedTable',
   );
   const PgDialectClass = pgCore.PgDialect;
-  const casingOf = (dialect: PgDialect): ColumnNaming => {
-    const casing = (dialect as unknown as { casing?: { getColumnCasing?: (c: Column) => string } }).casing;
+  const casingOf = (dialect: PgDialect | undefined): ColumnNaming => {
+    const casing = (
+      dialect as unknown as { casing?: { getColumnCasing?: (c: Column) => string } } | undefined
+    )?.casing;
     const getColumnCasing = casing?.getColumnCasing;
     if (typeof getColumnCasing !== 'function') throw incompatible('PgDialect.casing is missing');
     return {
@@ -62,7 +64,7 @@ export function drizzle045(): DrizzleInternals {
   return {
     line: '0.45',
     checkDatabase(db) {
-      casingOf((db as unknown as { dialect: PgDialect }).dialect);
+      casingOf((db as unknown as { dialect?: PgDialect }).dialect);
     },
     columns(db: AnyPgDatabase | undefined) {
       const dialect = (db as unknown as { dialect?: PgDialect } | undefined)?.dialect;

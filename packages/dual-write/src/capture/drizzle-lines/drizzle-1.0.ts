@@ -1,7 +1,6 @@
 import { MultiDbError } from '@multidb/config';
 // A namespace import: a member that exists on 1.0 only is `undefined` on 0.45 instead of a module link error.
 import * as drizzle from 'drizzle-orm';
-import type { PgTable } from 'drizzle-orm/pg-core';
 import {
   type ColumnNaming,
   type DrizzleInternals,
@@ -101,10 +100,10 @@ export function drizzle10(): DrizzleInternals {
       return rows(fields, nullablePaths(fields, builder.joinsNotNullableMap));
     },
     prepareArrays(builder, query, name, mapper, kind) {
-      const table = builder.config.table as PgTable & Record<symbol, string>;
+      const table = builder.config.table as unknown as Record<symbol, string>;
       return (builder.session as unknown as Session10).prepareQuery(query, 'arrays', name ?? false, mapper, {
         type: kind,
-        tables: () => [table[cacheKey]],
+        tables: () => [table[cacheKey] as string],
       });
     },
     prepareObjects: (db, query, name) =>
