@@ -164,12 +164,13 @@ export function assertInstalledLayout(folder: string): void {
 // ---------------------------------------------------------------------------------------------------------------
 // The migrations table
 
-/** A row of drizzle's migrations table (`name` only in 1.0's format). */
+/** A row of drizzle's migrations table. */
 export interface RecordRow {
   readonly id: number;
   readonly hash: string;
   readonly createdAt: number;
-  readonly name: string | undefined;
+  /** `undefined`: the table has no `name` column (0.45's format); `null`: it has one, empty in this row. */
+  readonly name: string | null | undefined;
 }
 
 /** What the comparison of a folder with the records needs to know per line. */
@@ -190,8 +191,9 @@ const seconds = (ms: number) => Math.floor(ms / 1000) * 1000;
 
 /**
  * The file each record stands for, as the installed migrator matches them: 0.45 by `created_at` = journal `when`;
- * 1.0 by `name`, and for rows without a name (a table written by 0.45, which 1.0 upgrades on its next run) as its
- * upgrade does: the folder whose timestamp is the `created_at` to the second, the hash breaking ties, else the hash.
+ * 1.0 by `name`, and in a table without the `name` column (written by 0.45; 1.0 upgrades it on its next run) as
+ * its upgrade does: the folder whose timestamp is the `created_at` to the second, the hash breaking ties, else the
+ * hash. A row of a 1.0 table with an empty name matches nothing (1.0's migrator would run its migration again).
  */
 export function matchRecords<F extends { tag: string; when: number; hash: string }>(
   files: readonly F[],
@@ -209,6 +211,7 @@ export function matchRecords<F extends { tag: string; when: number; hash: string
   const byName = new Map(files.map((f) => [f.tag, f]));
   for (const r of records) {
     let file: F | undefined;
+    if (r.name === null) continue;
     if (r.name !== undefined) file = byName.get(r.name);
     else {
       const candidates = files.filter((f) => f.when === seconds(r.createdAt));

@@ -1,9 +1,16 @@
-import { type DbHandle, executeRows } from '@multidb/config';
+import { type DbHandle, drizzleLine, executeRows } from '@multidb/config';
 import { fromPglite } from '@multidb/config/pglite';
 import { createPgliteTemplate, type PgliteTemplate } from '@multidb/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { migrate, migrationStatus, type SplitClients } from '../src/index.js';
-import { addMigration, cloneClients, copyMigrations, tablesIn, userSchemas } from './support.js';
+import {
+  addMigration,
+  cloneClients,
+  copyMigrations,
+  migrationsIn,
+  tablesIn,
+  userSchemas,
+} from './support.js';
 
 let empty: PgliteTemplate;
 let copy: ReturnType<typeof copyMigrations>;
@@ -150,4 +157,81 @@ describe('migrate with a backup', () => {
     expect(report.databases[1]?.messages[0]).toMatch(/the primary goes after the backup/);
     expect(await userSchemas(clients.primary.db)).toEqual([]);
   });
+
+  it('a migration merged late (older than the newest applied): 1.0 applies it to the backup, then the primary; 0.45 blocks all', async () => {
+    const { clients, backup } = await setup(true);
+    copy = copyMigrations('primary');
+    const migrations = { primary: { folder: copy.folder } };
+    const first = migrationsIn(copy.folder)[0]?.when ?? 0;
+    addMigration(
+      copy.folder,
+      '0002_extra',
+      'CREATE TABLE "accounts"."extra" ("id" integer);',
+      first + 7_200_000,
+    );
+    expect((await migrate(clients, { target: 'primary', migrations, backup })).ok).toBe(true);
+    const late = addMigration(
+      copy.folder,
+      '0001_late',
+      'CREATE TABLE "accounts"."late" ("id" integer);',
+      first + 3_600_000,
+    );
+    const report = await migrate(clients, { target: 'primary', migrations, backup });
+    if (drizzleLine() === '1.0') {
+      expect(summary(report)).toEqual([
+        'backup/primary:ok:already-applied,already-applied,applied',
+        'primary/primary:ok:already-applied,already-applied,applied',
+      ]);
+      expect(report.databases.map((d) => d.steps.at(-1)?.tag)).toEqual([late, late]);
+      for (const db of [backup.db, clients.primary.db])
+        expect(await tablesIn(db, 'accounts')).toContain('late');
+    } else {
+      expect(report.databases.map((d) => [d.database, d.outcome])).toEqual([
+        ['backup', 'blocked'],
+        ['primary', 'blocked'],
+      ]);
+      expect(report.databases[0]?.problems.map((p) => p.type)).toEqual(['OutOfOrderMigration']);
+      for (const db of [backup.db, clients.primary.db])
+        expect(await tablesIn(db, 'accounts')).not.toContain('late');
+    }
+  });
+
+  it.runIf(drizzleLine() === '1.0')(
+    '1.0: a backup missing a migration in the middle is behind, not diverged, and catches up',
+    async () => {
+      const { clients, backup } = await setup(true);
+      copy = copyMigrations('primary');
+      const first = migrationsIn(copy.folder)[0]?.when ?? 0;
+      addMigration(
+        copy.folder,
+        '0002_extra',
+        'CREATE TABLE "accounts"."extra" ("id" integer);',
+        first + 7_200_000,
+      );
+      // The backup got init + extra from a folder without `late`; the primary then got all three.
+      expect(
+        (
+          await migrate(clients, {
+            target: 'primary',
+            migrations: { primary: { folder: copy.folder } },
+            backup,
+          })
+        ).ok,
+      ).toBe(true);
+      addMigration(
+        copy.folder,
+        '0001_late',
+        'CREATE TABLE "accounts"."late" ("id" integer);',
+        first + 3_600_000,
+      );
+      const migrations = { primary: { folder: copy.folder } };
+      expect((await migrate(clients, { target: 'primary', migrations })).ok).toBe(true);
+      const report = await migrate(clients, { target: 'primary', migrations, backup });
+      expect(summary(report)).toEqual([
+        'backup/primary:ok:already-applied,already-applied,applied',
+        'primary/primary:ok:already-applied,already-applied,already-applied',
+      ]);
+      expect(await tablesIn(backup.db, 'accounts')).toContain('late');
+    },
+  );
 });

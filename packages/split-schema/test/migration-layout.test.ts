@@ -160,4 +160,18 @@ describe.runIf(drizzleLine() === '1.0')('1.0: a database migrated by drizzle-orm
     expect(next.ok).toBe(true);
     expect(next.databases[0]?.steps.map((s) => s.outcome)).toEqual(['already-applied', 'applied']);
   });
+
+  it('a row of a 1.0 table with an empty name is not taken as applied (drizzle 1.0 would run it again): blocked', async () => {
+    const clients = await cloneClients(empty, true);
+    open.push(clients);
+    expect((await migrate(clients, { target: 'data' })).ok).toBe(true);
+    await clients.data.exec('UPDATE drizzle.__migrations_data SET name = NULL');
+    const status = await migrationStatus(clients, { target: 'data' });
+    expect(status.ok).toBe(false);
+    expect(status.databases[0]?.vanished).toHaveLength(1);
+    expect(status.databases[0]?.pending.map((m) => m.tag)).toEqual([initTag('data')]);
+    const report = await migrate(clients, { target: 'data' });
+    expect(report.databases[0]?.outcome).toBe('blocked');
+    expect(report.databases[0]?.problems.map((p) => p.type)).toEqual(['VanishedMigration']);
+  });
 });

@@ -10,8 +10,11 @@ export interface RecordedMigration extends RecordRow {
   readonly hash: string;
   /** The `created_at` drizzle recorded: the journal `when` (0.31) or the folder's timestamp (1.0). */
   readonly createdAt: number;
-  /** The migration's folder name, in drizzle-orm 1.0's table format; `undefined` in 0.45's (no such column). */
-  readonly name: string | undefined;
+  /**
+   * The migration's folder name, in drizzle-orm 1.0's table format; `undefined` in 0.45's (no such column), `null`
+   * when the column is there but empty.
+   */
+  readonly name: string | null | undefined;
 }
 
 export function migrationsTableName(config: MigrationsConfig): string {
@@ -55,7 +58,7 @@ export async function readRecordedMigrations(
     id: Number(row.id),
     hash: row.hash,
     createdAt: Number(row.created_at),
-    name: row.name ?? undefined,
+    name: shape.named ? row.name : undefined,
   }));
 }
 

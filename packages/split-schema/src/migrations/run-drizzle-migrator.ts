@@ -26,12 +26,16 @@ export async function runDrizzleMigrator(
     migrationsTable: config.table,
     migrationsSchema: config.schema,
   };
+  // The database types differ per line (1.0's are typed by relations); the call is the same on both.
   switch (handle.kind) {
     case 'pglite':
-      return migratePglite(handle.db as unknown as PgliteDatabase<AnySchema>, migrationConfig);
+      await migratePglite(handle.db as unknown as PgliteDatabase<never>, migrationConfig);
+      return;
     case 'pg':
-      return migrateNodePostgres(handle.db as unknown as NodePgDatabase<AnySchema>, migrationConfig);
+      await migrateNodePostgres(handle.db as unknown as NodePgDatabase<never>, migrationConfig);
+      return;
     case 'postgres':
-      return migratePostgres(handle.db as unknown as PostgresJsDatabase<AnySchema>, migrationConfig);
+      await migratePostgres(handle.db as unknown as PostgresJsDatabase<never>, migrationConfig);
+      return;
   }
 }
