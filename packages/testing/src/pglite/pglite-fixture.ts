@@ -5,8 +5,10 @@ import type { PgliteTemplate } from './pglite-template.js';
 import { resetDatabase } from './reset-database.js';
 
 export interface PgliteFixtureOptions<TSchema extends Record<string, unknown>> {
-  /** Drizzle schema for `db.query`. */
+  /** Drizzle schema for `db.query` (drizzle-orm 0.45). */
   readonly schema?: TSchema;
+  /** `defineRelations(...)` for `db.query` (drizzle-orm 1.0, which has no `schema` option). */
+  readonly relations?: object;
   /** Schemas `reset()` truncates; default every user schema except `drizzle`. */
   readonly resetSchemas?: readonly string[];
 }
@@ -29,6 +31,7 @@ export async function createPgliteFixture<TSchema extends Record<string, unknown
   const handle = fromPglite<TSchema>(pg, {
     name: 'fixture',
     ...(options.schema ? { schema: options.schema } : {}),
+    ...(options.relations ? { relations: options.relations } : {}),
   });
   return {
     pg,

@@ -9,7 +9,10 @@ import { ReplicaSwitch } from './replica-switch.js';
 
 export interface LaggingReplicaOptions<TSchema extends Record<string, unknown>> {
   readonly name?: string;
+  /** Drizzle schema for `db.query` (drizzle-orm 0.45). */
   readonly schema?: TSchema;
+  /** `defineRelations(...)` for `db.query` (drizzle-orm 1.0, which has no `schema` option). */
+  readonly relations?: object;
   /** Drizzle logger for queries run on the replica. */
   readonly logger?: Logger;
   /** Each captured change is applied this long after it was captured; default 0. */
@@ -66,6 +69,7 @@ export class LaggingReplica<TSchema extends Record<string, unknown> = Record<str
     this.#paused = init.options.paused ?? false;
     this.handle = fromPglite(this.#gate.wrap(init.pglite), {
       schema: init.options.schema,
+      relations: init.options.relations,
       logger: init.options.logger,
       ownsClient: false,
       name: init.name,

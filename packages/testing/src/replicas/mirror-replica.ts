@@ -7,7 +7,10 @@ import { ReplicaSwitch } from './replica-switch.js';
 
 export interface MirrorReplicaOptions<TSchema extends Record<string, unknown>> {
   readonly name?: string;
+  /** Drizzle schema for `db.query` (drizzle-orm 0.45). */
   readonly schema?: TSchema;
+  /** `defineRelations(...)` for `db.query` (drizzle-orm 1.0, which has no `schema` option). */
+  readonly relations?: object;
   /** Drizzle logger for queries run on the mirror. */
   readonly logger?: Logger;
 }
@@ -34,6 +37,7 @@ export function createMirrorReplica<TSchema extends Record<string, unknown> = Re
   const gate = new ReplicaSwitch(name);
   const handle = fromPglite(gate.wrap(primary), {
     schema: options.schema,
+    relations: options.relations,
     logger: options.logger,
     ownsClient: false,
     name,
