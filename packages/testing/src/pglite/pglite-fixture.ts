@@ -5,10 +5,10 @@ import type { PgliteTemplate } from './pglite-template.js';
 import { resetDatabase } from './reset-database.js';
 
 export interface PgliteFixtureOptions<TSchema extends Record<string, unknown>> {
-  /** Drizzle schema for `db.query` (drizzle-orm 0.45). */
+  /** drizzle-orm 0.45: the schema for `db.query` (relational queries). */
   readonly schema?: TSchema;
-  /** `defineRelations(...)` for `db.query` (drizzle-orm 1.0, which has no `schema` option). */
-  readonly relations?: object;
+  /** drizzle-orm 1.0: `defineRelations(schema, ...)`, for `db.query` (relational queries v2). */
+  readonly relations?: object | undefined;
   /** Schemas `reset()` truncates; default every user schema except `drizzle`. */
   readonly resetSchemas?: readonly string[];
 }

@@ -9,10 +9,10 @@ import { ReplicaSwitch } from './replica-switch.js';
 
 export interface LaggingReplicaOptions<TSchema extends Record<string, unknown>> {
   readonly name?: string;
-  /** Drizzle schema for `db.query` (drizzle-orm 0.45). */
+  /** drizzle-orm 0.45: the schema for `db.query` (relational queries). */
   readonly schema?: TSchema;
-  /** `defineRelations(...)` for `db.query` (drizzle-orm 1.0, which has no `schema` option). */
-  readonly relations?: object;
+  /** drizzle-orm 1.0: `defineRelations(schema, ...)`, for `db.query` (relational queries v2). */
+  readonly relations?: object | undefined;
   /** Drizzle logger for queries run on the replica. */
   readonly logger?: Logger;
   /** Each captured change is applied this long after it was captured; default 0. */
