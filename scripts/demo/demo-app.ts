@@ -6,6 +6,7 @@ import {
   createTrpcFetchHandler,
   type PrimarySchema,
   primarySchema,
+  relationalOptions,
 } from '@multidb/example-app';
 import { createDbRouter, createHealthHandler, type DbRouter } from '@multidb/router';
 import { type PrometheusExposition, prometheusMetrics } from '@multidb/router/prometheus';
@@ -46,7 +47,7 @@ export async function startDemoApp(env: DemoEnvironment): Promise<DemoApp> {
   const router = createDbRouter<PrimarySchema>({
     primary,
     replicas: env.replicas.map((r) => r.spec),
-    schema: primarySchema,
+    ...relationalOptions('primary'),
     health: HEALTH,
     connect: { max: 4, connectTimeout: 2 },
     wrapWriteClients: (db) => writer.wrap(db),

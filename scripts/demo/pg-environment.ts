@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type AnyPgDatabase, connect, type DbHandle, executeRows } from '@multidb/config';
-import { type PrimarySchema, primarySchema, splitLayout } from '@multidb/example-app';
+import { type PrimarySchema, relationalOptions, splitLayout } from '@multidb/example-app';
 import { migrate, openSplitClients } from '@multidb/split-schema';
 import { type PgCluster, type PgNode, pgPrerequisitesMissing, startPgCluster } from '@multidb/testing';
 import type { DemoEnvironment, DemoReplica } from './environment.js';
@@ -50,7 +50,11 @@ export async function startPgEnvironment(): Promise<DemoEnvironment> {
 
     const backupReport = await migrateBackup(backupNode.url);
     // The dual-write target: short connect timeout, so an outage is noticed quickly and retried.
-    const backup = await connect(backupNode.url, { schema: primarySchema, max: 3, connectTimeout: 2 });
+    const backup = await connect(backupNode.url, {
+      ...relationalOptions('primary'),
+      max: 3,
+      connectTimeout: 2,
+    });
     closers.push(() => backup.close());
     await cluster.waitForReplication();
 
@@ -72,7 +76,7 @@ export async function startPgEnvironment(): Promise<DemoEnvironment> {
         const url = withDatabase(backupNode.url, database);
         const report = await migrateBackup(url);
         if (!report.ok) throw new Error(`migrating ${database} failed`);
-        return connect(url, { schema: primarySchema, max: 4 });
+        return connect(url, { ...relationalOptions('primary'), max: 4 });
       },
       secrets: [password],
       close,

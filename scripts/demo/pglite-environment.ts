@@ -2,7 +2,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import type { DbHandle } from '@multidb/config';
 import { fromPglite } from '@multidb/config/pglite';
-import { type PrimarySchema, primarySchema, splitLayout } from '@multidb/example-app';
+import { type PrimarySchema, relationalOptions, splitLayout } from '@multidb/example-app';
 import { migrate } from '@multidb/split-schema';
 import { splitClientsFromPglite } from '@multidb/split-schema/pglite';
 import { createLaggingReplica, type LaggingReplica, ReplicaSwitch } from '@multidb/testing';
@@ -35,8 +35,8 @@ export async function startPgliteEnvironment(dataDir: string): Promise<DemoEnvir
     const backupPg = await PGlite.create(dir('backup'), { loadDataDir: freshCluster });
     closers.push(() => backupPg.close());
     const clients = splitClients(
-      fromPglite(primaryPg, { schema: splitLayout.primary.schema, name: dir('primary'), ownsClient: false }),
-      fromPglite(dataPg, { schema: splitLayout.data.schema, name: dir('data'), ownsClient: false }),
+      fromPglite(primaryPg, { ...relationalOptions('primary'), name: dir('primary'), ownsClient: false }),
+      fromPglite(dataPg, { ...relationalOptions('data'), name: dir('data'), ownsClient: false }),
     );
     const split = await migrate(clients);
     // The backup mirrors the PRIMARY database: the same migrations, applied the same way.
@@ -47,7 +47,7 @@ export async function startPgliteEnvironment(dataDir: string): Promise<DemoEnvir
 
     const backupSwitch = new ReplicaSwitch('backup');
     const backup: DbHandle<PrimarySchema> = fromPglite(backupSwitch.wrap(backupPg), {
-      schema: primarySchema,
+      ...relationalOptions('primary'),
       ownsClient: false,
       name: dir('backup'),
     });
@@ -57,7 +57,7 @@ export async function startPgliteEnvironment(dataDir: string): Promise<DemoEnvir
     for (const layout of REPLICA_LAYOUT) {
       const lagging: LaggingReplica<PrimarySchema> = await createLaggingReplica(primaryPg, {
         name: layout.name,
-        schema: primarySchema,
+        ...relationalOptions('primary'),
         pollMs: REPLICA_POLL_MS,
       });
       closers.push(() => lagging.close());
@@ -77,7 +77,7 @@ export async function startPgliteEnvironment(dataDir: string): Promise<DemoEnvir
       migrations: { split, backup: backupReport },
       async createFreshBackup() {
         const pg = await PGlite.create({ loadDataDir: emptyBackup });
-        return fromPglite(pg, { schema: primarySchema, name: 'memory (fresh backup)' });
+        return fromPglite(pg, { ...relationalOptions('primary'), name: 'memory (fresh backup)' });
       },
       secrets: [],
       close,

@@ -1,6 +1,7 @@
 import type { DbHandle } from '@multidb/config';
 import { createDualWriter, type DualWriter, ensureOutbox } from '@multidb/dual-write';
 import { createDbRouter, type DbRouter } from '@multidb/router';
+import { relationalQueryOptions } from '@multidb/testing';
 import { eq, gt } from 'drizzle-orm';
 import { integer, pgTable, text } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,7 +34,7 @@ export function describeNoReturningThroughRouter(
       router = createDbRouter({
         primary: primary.db as never,
         replicas: [],
-        schema,
+        ...relationalQueryOptions(schema),
         health: { background: false },
         wrapWriteClients: (db) => writer.wrap(db),
       }) as unknown as DbRouter<typeof schema>;

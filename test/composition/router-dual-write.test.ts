@@ -1,6 +1,6 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { createDualWriter, type DualWriter } from '@multidb/dual-write';
-import { clients, organizations, splitLayout, users } from '@multidb/example-app';
+import { clients, organizations, relationalOptions, splitLayout, users } from '@multidb/example-app';
 import { createDbRouter, type DbRouter } from '@multidb/router';
 import { createMirrorReplica, type MirrorReplica } from '@multidb/testing';
 import { eq } from 'drizzle-orm';
@@ -19,12 +19,15 @@ let router: DbRouter<typeof schema>;
 
 beforeAll(async () => {
   [primary, backup] = await Promise.all([openExampleFixture(false), openExampleFixture(false)]);
-  replica = createMirrorReplica(primary.primary.pglite as PGlite, { name: 'mirror', schema });
+  replica = createMirrorReplica(primary.primary.pglite as PGlite, {
+    name: 'mirror',
+    ...relationalOptions('primary'),
+  });
   writer = createDualWriter({ backup: backup.primary.db, primary: primary.primary.db, schema });
   router = createDbRouter({
     primary: primary.primary.db as never,
     replicas: [{ name: 'mirror', db: replica.handle.db, positionSource: replica.positionSource }],
-    schema,
+    ...relationalOptions('primary'),
     health: { background: false },
     wrapWriteClients: (db) => writer.wrap(db),
   }) as unknown as DbRouter<typeof schema>;

@@ -8,6 +8,7 @@ import {
   createAppRouter,
   type PrimarySchema,
   primarySchema,
+  relationalOptions,
   splitLayout,
 } from '@multidb/example-app';
 import { createDbRouter, type DbRouter } from '@multidb/router';
@@ -43,9 +44,9 @@ beforeAll(async () => {
     },
   });
   [primaryPg, backupPg] = await Promise.all([template.clone(), template.clone()]);
-  primary = fromPglite(primaryPg, { schema: primarySchema, name: 'primary' });
+  primary = fromPglite(primaryPg, { ...relationalOptions('primary'), name: 'primary' });
   backup = fromPglite(backupSwitch.wrap(backupPg), {
-    schema: primarySchema,
+    ...relationalOptions('primary'),
     name: 'backup',
     ownsClient: false,
   });
@@ -57,7 +58,7 @@ beforeAll(async () => {
   });
   router = createDbRouter<PrimarySchema>({
     primary,
-    schema: primarySchema,
+    ...relationalOptions('primary'),
     health: { background: false },
     wrapWriteClients: (db) => writer.wrap(db),
   });

@@ -1,4 +1,4 @@
-import { type PrimarySchema, primarySchema, splitLayout } from '@multidb/example-app';
+import { type PrimarySchema, relationalOptions, splitLayout } from '@multidb/example-app';
 import { createDbRouter } from '@multidb/router';
 import { migrate, openSplitClients } from '@multidb/split-schema';
 import { pgPrerequisitesMissing, startPgCluster } from '@multidb/testing';
@@ -26,7 +26,7 @@ describeHttpReadYourWrites('real PostgreSQL, 2 streaming replicas', async () => 
     const router = createDbRouter<PrimarySchema>({
       primary: cluster.primary.url,
       replicas: cluster.replicas.map((node, i) => ({ name: `replica-${i + 1}`, db: node.url })),
-      schema: primarySchema,
+      ...relationalOptions('primary'),
       health: { background: false },
       // Only consistency tokens keep reads off the paused replicas.
       lag: { maxSeconds: Number.POSITIVE_INFINITY },

@@ -1,6 +1,6 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { connect, type DbHandle } from '@multidb/config';
-import { type PrimarySchema, primarySchema, splitLayout } from '@multidb/example-app';
+import { type PrimarySchema, relationalOptions, splitLayout } from '@multidb/example-app';
 import { createDbRouter, type DbRouter } from '@multidb/router';
 import { migrate } from '@multidb/split-schema';
 import { splitClientsFromPglite } from '@multidb/split-schema/pglite';
@@ -21,14 +21,14 @@ export interface TrpcCluster {
  * from it, and a router over both. Lag limits are off: only consistency tokens keep reads off the lagging replica.
  */
 export async function startTrpcCluster(): Promise<TrpcCluster> {
-  const primary = await connect('pglite:memory', { schema: primarySchema });
+  const primary = await connect('pglite:memory', relationalOptions('primary'));
   if (primary.pglite === undefined) throw new Error('expected a PGlite primary');
   const pg = primary.pglite as PGlite;
   const report = await migrate(splitClientsFromPglite(splitLayout, { primary: pg }, { ownsClients: false }), {
     target: 'primary',
   });
   if (!report.ok) throw new Error(`migration failed: ${JSON.stringify(report.databases)}`);
-  const replica = await createLaggingReplica(pg, { name: 'replica', schema: primarySchema });
+  const replica = await createLaggingReplica(pg, { name: 'replica', ...relationalOptions('primary') });
   const router = createDbRouter<PrimarySchema>({
     primary,
     replicas: [{ name: 'replica', db: replica.db, positionSource: replica.positionSource }],

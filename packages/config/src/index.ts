@@ -17,6 +17,7 @@ export type {
   TransactionOptions,
 } from './driver/driver.js';
 export { DRIVER_SOURCE, type DriverSource, driverOf, driverOfClient } from './driver/driver-of.js';
+export { type DefineRelations, drizzleDefineRelations } from './drizzle/define-relations.js';
 export {
   assertPgDatabase,
   describeNonDatabase,

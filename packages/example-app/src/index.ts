@@ -11,6 +11,7 @@ export {
   jobExecutionsRelations,
   transformationsRelations,
 } from './schema/data-relations.js';
+export { type DataRelations, dataRelations } from './schema/data-relations-v2.js';
 export {
   type DataSchema,
   dataSchema,
@@ -27,7 +28,13 @@ export {
   userRolesRelations,
   usersRelations,
 } from './schema/primary-relations.js';
+export { type PrimaryRelations, primaryRelations } from './schema/primary-relations-v2.js';
 export { countries, currencies, exchangeRates, referenceSchema } from './schema/reference.js';
+export {
+  type ExampleRelations,
+  type RelationalOptions,
+  relationalOptions,
+} from './schema/relational-options.js';
 export {
   auditLog,
   documents,
@@ -62,6 +69,8 @@ export {
   createTrpcFetchHandler,
   createTrpcNodeHandler,
   listClientsInput,
+  type OrganizationWithUsers,
+  organizationWithUsers,
   type PrimaryRouter,
   type TrpcFetchHandlerOptions,
 } from './trpc/index.js';

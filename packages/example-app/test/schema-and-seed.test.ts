@@ -16,7 +16,7 @@ import {
   exchangeRates,
   invoices,
   organizations,
-  schema,
+  relationalOptions,
   seedReferenceData,
   seedSampleData,
   splitLayout,
@@ -34,7 +34,7 @@ beforeAll(async () => {
       if (!report.ok) throw new Error(JSON.stringify(report));
     },
   });
-  fixture = await createPgliteFixture(template, { schema });
+  fixture = await createPgliteFixture(template, relationalOptions('both'));
 });
 afterEach(() => fixture.reset());
 afterAll(() => template.close());

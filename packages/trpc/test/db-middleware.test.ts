@@ -7,7 +7,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { type ConsistencyCarrier, callerConsistency, createDbMiddleware } from '../src/index.js';
-import { DDL, nodeInfo, notes, schema, type TestSchema } from './test-schema.js';
+import { DDL, nodeInfo, notes, relational, type TestSchema } from './test-schema.js';
 
 let pg: PGlite;
 let replica: LaggingReplica<TestSchema>;
@@ -35,10 +35,10 @@ const appRouter = () => {
 beforeAll(async () => {
   pg = await PGlite.create();
   await pg.exec(DDL);
-  replica = await createLaggingReplica(pg, { name: 'replica', schema });
+  replica = await createLaggingReplica(pg, { name: 'replica', ...relational });
   await replica.pglite.query(`UPDATE node_info SET name = 'replica'`);
   router = createDbRouter<TestSchema>({
-    primary: fromPglite(pg, { schema }),
+    primary: fromPglite(pg, relational),
     replicas: [{ name: 'replica', db: replica.db, positionSource: replica.positionSource }],
     health: { background: false },
     lag: { maxSeconds: Number.POSITIVE_INFINITY },

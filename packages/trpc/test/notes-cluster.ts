@@ -2,7 +2,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { fromPglite } from '@multidb/config/pglite';
 import { createDbRouter, type DbRouter } from '@multidb/router';
 import { createLaggingReplica, type LaggingReplica } from '@multidb/testing';
-import { DDL, schema, type TestSchema } from './test-schema.js';
+import { DDL, relational, type TestSchema } from './test-schema.js';
 
 export interface NotesCluster {
   readonly replica: LaggingReplica<TestSchema>;
@@ -16,10 +16,10 @@ export interface NotesCluster {
 export async function startNotesCluster(): Promise<NotesCluster> {
   const pg = await PGlite.create();
   await pg.exec(DDL);
-  const replica = await createLaggingReplica(pg, { name: 'replica', schema });
+  const replica = await createLaggingReplica(pg, { name: 'replica', ...relational });
   await replica.pglite.query(`UPDATE node_info SET name = 'replica'`);
   const router = createDbRouter<TestSchema>({
-    primary: fromPglite(pg, { schema }),
+    primary: fromPglite(pg, relational),
     replicas: [{ name: 'replica', db: replica.db, positionSource: replica.positionSource }],
     health: { background: false },
     lag: { maxSeconds: Number.POSITIVE_INFINITY },

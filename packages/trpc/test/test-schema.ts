@@ -1,3 +1,4 @@
+import { relationalQueryOptions } from '@multidb/testing';
 import { integer, pgTable, text } from 'drizzle-orm/pg-core';
 
 /** One row per database, different on each node: tells which node served a query. */
@@ -10,6 +11,9 @@ export const notes = pgTable('notes', {
 
 export const schema = { nodeInfo, notes };
 export type TestSchema = typeof schema;
+
+/** `db.query.notes` on the installed drizzle-orm: `{ schema }` on 0.45, `{ relations }` on 1.0. */
+export const relational = relationalQueryOptions(schema);
 
 export const DDL = `
 CREATE TABLE node_info (name text PRIMARY KEY);

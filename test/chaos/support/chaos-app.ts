@@ -1,6 +1,6 @@
 import { connect, type DbHandle } from '@multidb/config';
 import { createDualWriter, type DualWriter, type DualWriterOptions } from '@multidb/dual-write';
-import { type ExampleSchema, schema } from '@multidb/example-app';
+import { type ExampleSchema, relationalOptions, schema } from '@multidb/example-app';
 import {
   createDbRouter,
   type DbRouter,
@@ -39,9 +39,12 @@ export interface ChaosApp {
  */
 export async function startChaosApp(options: ChaosAppOptions): Promise<ChaosApp> {
   // The writer's own connections: the unwrapped primary (outbox, drainer, repairs) and the backup.
-  const primary: DbHandle<ExampleSchema> = await connect(options.primaryUrl, { schema, max: 3 });
+  const primary: DbHandle<ExampleSchema> = await connect(options.primaryUrl, {
+    ...relationalOptions('both'),
+    max: 3,
+  });
   const backup: DbHandle<ExampleSchema> = await connect(options.backupUrl, {
-    schema,
+    ...relationalOptions('both'),
     max: 3,
     connectTimeout: options.backupConnectTimeout ?? 2,
   });
@@ -56,7 +59,7 @@ export async function startChaosApp(options: ChaosAppOptions): Promise<ChaosApp>
   const router = createDbRouter<ExampleSchema>({
     primary: options.primaryUrl,
     replicas: options.replicas,
-    schema,
+    ...relationalOptions('both'),
     health: options.health ?? { intervalMs: 250, timeoutMs: 1000, failuresToDown: 2, successesToUp: 2 },
     lag: options.lag,
     connect: { max: 8, connectTimeout: 2 },

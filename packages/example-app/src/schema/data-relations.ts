@@ -1,8 +1,8 @@
-import { relations } from 'drizzle-orm';
 import { countries, currencies, exchangeRates } from './reference.js';
+import { relations } from './relations-v1.js';
 import { documents, imports, invoices, jobExecutions, transformations } from './workspace.js';
 
-/** Relations for `db.query` on the DATA database; they never leave it. */
+/** Relations v1 (`relations()`, the `schema` option of drizzle-orm 0.45) of the DATA database; they never leave it. */
 export const importsRelations = relations(imports, ({ many }) => ({
   transformations: many(transformations),
   documents: many(documents),

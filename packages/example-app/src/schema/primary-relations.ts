@@ -1,8 +1,8 @@
-import { relations } from 'drizzle-orm';
 import { roles, sessions, userRoles, users } from './config.js';
 import { clients, organizations } from './customer.js';
+import { relations } from './relations-v1.js';
 
-/** Relations for `db.query` on the PRIMARY database; they never leave it. */
+/** Relations v1 (`relations()`, the `schema` option of drizzle-orm 0.45) of the PRIMARY database; they never leave it. */
 export const usersRelations = relations(users, ({ one, many }) => ({
   organization: one(organizations, { fields: [users.organizationId], references: [organizations.id] }),
   sessions: many(sessions),

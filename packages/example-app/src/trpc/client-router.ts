@@ -37,7 +37,7 @@ export function clientRouter(procedure: DbProcedure) {
       }
     }),
     byId: procedure.input(z.object({ id: z.uuid() })).query(async ({ ctx, input }) => {
-      const row = await ctx.db('read').query.clients.findFirst({ where: eq(clients.id, input.id) });
+      const [row] = await ctx.db('read').select().from(clients).where(eq(clients.id, input.id)).limit(1);
       return row ?? null;
     }),
     list: procedure.input(listClientsInput).query(({ ctx, input }) =>

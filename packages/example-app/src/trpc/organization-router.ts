@@ -1,8 +1,8 @@
-import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { users } from '../schema/config.js';
 import { organizations } from '../schema/customer.js';
 import { rethrowAsClientError } from './db-errors.js';
+import { organizationWithUsers } from './organization-with-users.js';
 import { type DbProcedure, t } from './trpc.js';
 
 export const createOrganizationInput = z.object({
@@ -38,12 +38,9 @@ export function organizationRouter(procedure: DbProcedure) {
         rethrowAsClientError(error, { conflict: 'slug or owner email already taken', missing: 'not found' });
       }
     }),
-    bySlug: procedure.input(z.object({ slug: z.string().max(64) })).query(async ({ ctx, input }) => {
-      const organization = await ctx.db('read').query.organizations.findFirst({
-        where: eq(organizations.slug, input.slug),
-        with: { users: { columns: { id: true, email: true, displayName: true, status: true } } },
-      });
-      return organization ?? null;
-    }),
+    /** The organization with its users (id, email, displayName, status), or `null`. */
+    bySlug: procedure
+      .input(z.object({ slug: z.string().max(64) }))
+      .query(({ ctx, input }) => organizationWithUsers(ctx.db('read'), input.slug)),
   });
 }
