@@ -34,8 +34,8 @@ const BATCH = 500;
 
 interface Target {
   readonly label: string;
-  readonly primary: DbHandle<typeof schema>;
-  readonly backup: DbHandle<typeof schema>;
+  readonly primary: DbHandle;
+  readonly backup: DbHandle;
   /** Makes every backup write wait (rows pile up in the queue) until the returned function is called. */
   block(): Promise<() => Promise<void>>;
 }
@@ -46,7 +46,7 @@ const row = (i: number) => ({
   price: `${i % 1000}.25`,
   tags: ['a', `t${i % 7}`],
 });
-const truncate = (h: DbHandle<typeof schema>) =>
+const truncate = (h: DbHandle) =>
   h.exec('truncate bench_items; truncate multidb.dual_write_outbox');
 
 interface Contender {
@@ -279,7 +279,7 @@ async function section(target: Target, ratios: Ratio[]): Promise<string> {
   ].join('\n');
 }
 
-async function prepare(primary: DbHandle<typeof schema>, backup: DbHandle<typeof schema>) {
+async function prepare(primary: DbHandle, backup: DbHandle) {
   for (const handle of [primary, backup]) {
     await handle.exec(DDL);
     await ensureOutbox(handle.db, { backup: handle.db });
@@ -289,8 +289,8 @@ async function prepare(primary: DbHandle<typeof schema>, backup: DbHandle<typeof
 async function pgliteTarget(): Promise<{ target: Target; close(): Promise<void> }> {
   const primaryPg = await PGlite.create();
   const backupPg = await PGlite.create();
-  const primary = fromPglite(primaryPg, { schema, name: 'primary' });
-  const backup = fromPglite(backupPg, { schema, name: 'backup' });
+  const primary = fromPglite(primaryPg, { name: 'primary' });
+  const backup = fromPglite(backupPg, { name: 'backup' });
   await prepare(primary, backup);
   const block = async () => {
     let release: () => void = () => {};
@@ -319,8 +319,8 @@ async function postgresTarget(): Promise<{ target: Target; close(): Promise<void
   if (!pgBinariesAvailable()) return undefined;
   const cluster = await startPgCluster({ replicas: 0, backup: true });
   const backupUrl = cluster.backup?.url as string;
-  const primary = await connect(cluster.primary.url, { schema, max: 4 });
-  const backup = await connect(backupUrl, { schema, max: 4 });
+  const primary = await connect(cluster.primary.url, { max: 4 });
+  const backup = await connect(backupUrl, { max: 4 });
   await prepare(primary, backup);
   // Held by a separate session: the applier's transaction waits on the table lock.
   const block = async () => {
