@@ -47,6 +47,7 @@ export { describeProblem, type PreflightProblem } from './migrations/preflight.j
 export type { MergeModules, SideSchema } from './side-schema.js';
 export {
   openSplitClients,
+  relationalOptionsOf,
   type SplitClientOptions,
   type SplitClients,
   type SplitTarget,

@@ -8,8 +8,19 @@ import {
   redactUrl,
 } from '@multidb/config';
 import type { DatabaseName } from './database-name.js';
-import type { AnySchema, SplitLayout } from './define-split-schema.js';
+import type { AnySchema, SplitLayout, SplitSide } from './define-split-schema.js';
 import { clientRelationalOptions } from './drizzle-line.js';
+
+/**
+ * The relational-query options for a client of one side (or of both, a layout, when not split), in the installed
+ * drizzle-orm's spelling: `{ schema }` on 0.45, `{ relations }` on 1.0 (see `SplitSide.relations`). Spread them
+ * into `connect()` / `fromPglite()` options when opening a side's database yourself.
+ */
+export function relationalOptionsOf(
+  target: Pick<SplitSide, 'schema' | 'relations'>,
+): Pick<ConnectOptions<AnySchema>, 'schema' | 'relations'> {
+  return clientRelationalOptions(target.schema, target.relations);
+}
 
 /** Where the two databases are; a `Topology` from `loadConfig()` fits. */
 export interface SplitTarget {

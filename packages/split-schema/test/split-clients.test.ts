@@ -1,6 +1,6 @@
-import { loadConfig, MultiDbError } from '@multidb/config';
+import { drizzleLine, loadConfig, MultiDbError } from '@multidb/config';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { migrate, openSplitClients, type SplitClients } from '../src/index.js';
+import { migrate, openSplitClients, relationalOptionsOf, type SplitClients } from '../src/index.js';
 import { testLayout as splitLayout } from './fixtures/test-layout.js';
 import { userSchemas } from './support.js';
 
@@ -71,5 +71,18 @@ describe('openSplitClients', () => {
     type Clients = SplitClients<typeof splitLayout.primary.schema, typeof splitLayout.data.schema>;
     expectTypeOf<keyof Clients['primary']['db']['query']>().toEqualTypeOf<'members' | 'tokens' | 'plans'>();
     expectTypeOf<keyof Clients['data']['db']['query']>().toEqualTypeOf<'kinds' | 'eventLog' | 'eventTags'>();
+  });
+
+  it('relationalOptionsOf gives the installed line its spelling: { schema } on 0.45, { relations } on 1.0', () => {
+    const options = relationalOptionsOf(splitLayout.primary);
+    if (drizzleLine() === '0.45') {
+      expect(Object.keys(options)).toEqual(['schema']);
+      expect(Object.keys(options.schema ?? {}).sort()).toEqual(
+        Object.keys(splitLayout.primary.schema).sort(),
+      );
+    } else {
+      expect(Object.keys(options)).toEqual(['relations']);
+      expect(options.relations).toBe(splitLayout.primary.relations);
+    }
   });
 });
