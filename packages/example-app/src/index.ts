@@ -32,6 +32,8 @@ export { type PrimaryRelations, primaryRelations } from './schema/primary-relati
 export { countries, currencies, exchangeRates, referenceSchema } from './schema/reference.js';
 export {
   type ExampleRelations,
+  type ForDrizzleLine,
+  type PrimaryRelational,
   type RelationalOptions,
   relationalOptions,
 } from './schema/relational-options.js';

@@ -1,4 +1,5 @@
 import { drizzleLine } from '@multidb/config';
+import type * as orm from 'drizzle-orm';
 import { type DataRelations, dataRelations } from './data-relations-v2.js';
 import {
   type DataSchema,
@@ -22,6 +23,12 @@ export interface RelationalOptions<TSchema extends Record<string, unknown>, TRel
 }
 
 export type ExampleRelations = PrimaryRelations & DataRelations;
+
+/** `T045` where drizzle-orm 0.45 is installed, `T10` where 1.0 is: a type that follows the installed line. */
+export type ForDrizzleLine<T045, T10> = typeof orm extends { defineRelations: unknown } ? T10 : T045;
+
+/** What a PRIMARY database or router is typed by: its schema (0.45) or its `defineRelations` result (1.0). */
+export type PrimaryRelational = ForDrizzleLine<PrimarySchema, PrimaryRelations>;
 
 interface Sides {
   readonly primary: RelationalOptions<PrimarySchema, PrimaryRelations>;
