@@ -293,3 +293,32 @@ test('a Drizzle Cache on the nodes themselves also works through the router', as
   expect(await query()).toHaveLength(3);
   expect(cache.calls).toEqual(['mutate:users', 'get', 'put', 'get', 'mutate:users', 'get', 'put']);
 });
+
+test('the router cache is one instance for every node: a write through $primary and db.$cache.invalidate reach it', async () => {
+  const cache = new CountingCache();
+  const router = await makeRouter({ cache, lag: { maxSeconds: Number.POSITIVE_INFINITY } });
+  const read = router.getClient('read');
+  await router.getClient('write').insert(users).values({ email: 'a@x', name: 'A' });
+  cache.calls.length = 0;
+  const query = () => read.select({ email: users.email }).from(users).$withCache();
+  expect(await query()).toHaveLength(1);
+  // A write on another client (the pinned primary) invalidates what a read client cached on the replica.
+  await router.$primary.update(users).set({ name: 'B' }).where(eq(users.email, 'a@x'));
+  await pg.exec("INSERT INTO users (email, name) VALUES ('behind@x', 'C')");
+  expect(await query()).toHaveLength(2);
+  await pg.exec("INSERT INTO users (email, name) VALUES ('behind2@x', 'D')");
+  expect(await query()).toHaveLength(2);
+  await read.$cache.invalidate({ tables: ['users'] });
+  expect(await query()).toHaveLength(3);
+  expect(cache.calls).toEqual([
+    'get',
+    'put',
+    'mutate:users',
+    'get',
+    'put',
+    'get',
+    'mutate:users',
+    'get',
+    'put',
+  ]);
+});

@@ -1,16 +1,13 @@
 import type { Intent } from '@multidb/config';
-import type { PgQueryResultHKT, PgTransaction, PgTransactionConfig } from 'drizzle-orm/pg-core';
-import type { ExtractTablesWithRelations } from 'drizzle-orm/relations';
+import type { PgTransactionConfig } from 'drizzle-orm/pg-core';
 import type { InScope } from '../consistency/consistency-scope.js';
 import type { HealthStatus } from '../health/health-status.js';
 import type { RouterMetricsSnapshot } from '../metrics/router-metrics.js';
+import type { LineTransaction } from '../routing/lines/types.js';
 import type { RoutedDatabase } from '../routing/routed-database.js';
 
-export type RouterTransaction<TSchema extends Record<string, unknown>> = PgTransaction<
-  PgQueryResultHKT,
-  TSchema,
-  ExtractTablesWithRelations<TSchema>
->;
+/** The `tx` of `withTransaction`: 0.45 `PgTransaction<PgQueryResultHKT, TSchema>`, 1.0 `PgAsyncTransaction`. */
+export type RouterTransaction<TSchema extends Record<string, unknown>> = LineTransaction<TSchema>;
 
 export interface ClientOptions {
   /** A consistency token from an earlier request: the read sees at least that write. */

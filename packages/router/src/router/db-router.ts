@@ -165,7 +165,11 @@ export class MultiDbRouter<TSchema extends Record<string, unknown> = Record<stri
     fn: (tx: RouterTransaction<TSchema>) => Promise<T>,
     config?: PgTransactionConfig,
   ): Promise<T> {
-    return this.getClient('transactional').transaction(fn, config);
+    // `RoutedDatabase<TSchema>` is the installed line's database type, opaque while `TSchema` is generic.
+    const client = this.getClient('transactional') as unknown as {
+      transaction(fn: (tx: never) => Promise<T>, config?: PgTransactionConfig): Promise<T>;
+    };
+    return client.transaction(fn as (tx: never) => Promise<T>, config);
   }
 
   withConsistency<T>(token: string | undefined, fn: () => T): InScope<T> {

@@ -1,14 +1,18 @@
 import type { AnyPgDatabase, Clock, DbHandle, Logger, ReadIntent } from '@multidb/config';
 import type { Cache } from 'drizzle-orm/cache/core';
-import type { PgDatabase } from 'drizzle-orm/pg-core';
 import type { PositionSource } from '../lag/position-source.js';
 import type { BalancingStrategy, Picker } from '../routing/balancer.js';
+import type { NodeDatabase, TypesLine } from '../routing/lines/types.js';
 import type { TelemetrySetting } from '../telemetry/telemetry-options.js';
 
-/** A node as the caller has it: a Drizzle database, a `DbHandle`, or a URL the router opens (and closes). */
+/**
+ * A node as the caller has it: a Drizzle database (any driver; its schema or relations type the router), a
+ * `DbHandle`, or a URL the router opens (and closes). Anything else is refused at construction.
+ */
 export type NodeSource<TSchema extends Record<string, unknown> = Record<string, unknown>> =
-  // biome-ignore lint/suspicious/noExplicitAny: any driver's result kind and relational config
-  PgDatabase<any, TSchema, any> | DbHandle<TSchema> | string;
+  | NodeDatabase<TSchema>
+  | DbHandle<TSchema>
+  | string;
 
 export interface NodeSpec<TSchema extends Record<string, unknown> = Record<string, unknown>> {
   readonly name?: string;
@@ -66,12 +70,12 @@ export interface DbRouterOptions<TSchema extends Record<string, unknown> = Recor
    * drizzle-orm 0.45: the Drizzle schema for `db.query`; default: the primary database's own. Needed for URL
    * nodes. (1.0 has no `schema` option: use `relations`.)
    */
-  readonly schema?: TSchema;
+  readonly schema?: TypesLine extends '0.45' ? TSchema : never;
   /**
    * drizzle-orm 1.0: `defineRelations(schema, ...)` for relational queries v2 (`db.query.x.findMany({ where, with
    * })`); default: the primary database's own. Passed on to the nodes the router opens from URLs. Refused on 0.45.
    */
-  readonly relations?: object;
+  readonly relations?: TypesLine extends '1.0' ? TSchema : object;
   readonly balancing?: BalancingStrategy | Picker;
   readonly health?: HealthOptions;
   readonly lag?: LagOptions;

@@ -1,7 +1,6 @@
 import { type AnyPgDatabase, DRIVER_SOURCE, type Intent } from '@multidb/config';
 import { entityKind } from 'drizzle-orm';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import type { ExtractTablesWithRelations, TablesRelationalConfig } from 'drizzle-orm/relations';
+import type { LineDatabase } from './lines/types.js';
 
 /** The `$primary` / `$replicas` escape hatches, resolved lazily (they are routed databases too). */
 export interface EscapeHatches {
@@ -19,26 +18,25 @@ export interface RoutedBinding {
 }
 
 /** What the router adds to the Drizzle database it returns. */
-export interface RoutedExtras<TClient> {
+export interface RoutedExtras<TSchema extends Record<string, unknown>> {
   /** The intent this client routes for; `undefined` for a client pinned to one node. */
   readonly $intent: Intent | undefined;
   /** The node this client is pinned to (escape hatches); `undefined` for routed clients. */
   readonly $node: string | undefined;
   /** Every query on the primary, bypassing routing (no intent rules, no failover). */
-  readonly $primary: TClient;
+  readonly $primary: RoutedDatabase<TSchema>;
   /** One client per replica and DR node, in configuration order, bypassing routing. */
-  readonly $replicas: readonly TClient[];
+  readonly $replicas: readonly RoutedDatabase<TSchema>[];
 }
 
 /**
- * A real Drizzle database (drizzle-orm 0.45: a `PgDatabase`, `db.query` typed with the schema; 1.0: a
- * `PgAsyncDatabase`) whose session routes every query. Like Drizzle's `withReplicas`, it has `$primary` and
- * `$replicas`.
+ * A real Drizzle database whose session routes every query: drizzle-orm 0.45 a `PgDatabase<PgQueryResultHKT,
+ * TSchema>` (`TSchema`: the full schema, `db.query` typed by it), 1.0 a `PgAsyncDatabase<PgQueryResultHKT,
+ * TSchema>` (`TSchema`: the `defineRelations(...)` result, relational queries v2 typed by it). Like Drizzle's
+ * `withReplicas`, it has `$primary` and `$replicas`.
  */
-export type RoutedDatabase<
-  TFullSchema extends Record<string, unknown> = Record<string, never>,
-  TSchema extends TablesRelationalConfig = ExtractTablesWithRelations<TFullSchema>,
-> = PgDatabase<PgQueryResultHKT, TFullSchema, TSchema> & RoutedExtras<RoutedDatabase<TFullSchema, TSchema>>;
+export type RoutedDatabase<TSchema extends Record<string, unknown> = Record<string, never>> =
+  LineDatabase<TSchema> & RoutedExtras<TSchema>;
 
 /** `db instanceof RoutedDatabase` / `is(db, RoutedDatabase)`: a client built by a router, on either line. */
 export const RoutedDatabase: {

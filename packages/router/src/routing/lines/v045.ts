@@ -1,65 +1,83 @@
-// drizzle-orm 0.45 internals: `PgDatabase` / `PgSession` / `PgPreparedQuery`. Classes are taken by name from the
-// pg-core namespace and subclassed when this line is loaded (never at module load: they are absent on 1.0).
-import { type AnyPgDatabase, normaliseRows, pgCoreClass } from '@multidb/config';
+// drizzle-orm 0.45 internals: `PgDatabase` / `PgSession` / `PgPreparedQuery`, prepareQuery(query, fields, name,
+// isResponseInArrayMode, customResultMapper, queryMetadata, cacheConfig). Classes and functions are taken by name
+// (namespace imports) and subclassed only when this line is loaded: they are absent on 1.0. The types here are
+// local and structural, so the file also type-checks against 1.0.
+import { type AnyPgDatabase, MultiDbError, normaliseRows, pgCoreClass } from '@multidb/config';
 import { entityKind, is, type Query, type SQL } from 'drizzle-orm';
-import type { WithCacheConfig } from 'drizzle-orm/cache/core/types';
-import type {
-  PgDatabase,
-  PgDialect,
-  PgPreparedQuery,
-  PgQueryResultHKT,
-  PgSession,
-  PgTransaction,
-  PgTransactionConfig,
-  PreparedQueryConfig,
-  SelectedFieldsOrdered,
-} from 'drizzle-orm/pg-core';
-import {
-  createTableRelationsHelpers,
-  extractTablesRelationalConfig,
-  type RelationalSchemaConfig,
-  type TablesRelationalConfig,
-} from 'drizzle-orm/relations';
-import type { AnySession, AnyTransaction } from '../query-route.js';
-import type { QueryMetadata } from '../routed-cache.js';
+import * as relationsModule from 'drizzle-orm/relations';
+import type { AnyTransaction } from '../query-route.js';
+import type { AnyCacheConfig, QueryMetadata } from '../routed-cache.js';
 import { bindRouted } from '../routed-database.js';
 import { RoutedQueryCore, type RoutingContext } from '../routed-query.js';
 import type { AnyDialect, LineKit } from './kit.js';
 
-type ResultMapper = (rows: unknown[][], mapColumnValue?: (value: unknown) => unknown) => unknown;
 // biome-ignore lint/suspicious/noExplicitAny: drizzle's classes, taken by name
-type Ctor<T> = abstract new (...args: any[]) => T;
+type AnyCtor = abstract new (...args: any[]) => any;
 
-interface PrepareArgs {
-  readonly fields: SelectedFieldsOrdered | undefined;
-  readonly name: string | undefined;
-  readonly isResponseInArrayMode: boolean;
-  readonly customResultMapper: ResultMapper | undefined;
-  readonly queryMetadata: QueryMetadata | undefined;
-  readonly cacheConfig: WithCacheConfig | undefined;
+interface Prepared045 {
+  execute(values?: Record<string, unknown>): Promise<unknown>;
+  all?(values?: Record<string, unknown>): Promise<unknown>;
+  joinsNotNullableMap?: unknown;
+}
+interface Session045 {
+  prepareQuery(...args: unknown[]): Prepared045;
+}
+interface Relations045 {
+  extractTablesRelationalConfig(
+    schema: Record<string, unknown>,
+    helpers: unknown,
+  ): {
+    tables: unknown;
+    tableNamesMap: unknown;
+  };
+  createTableRelationsHelpers: unknown;
+}
+interface Db045 {
+  readonly _: { readonly schema?: unknown; readonly fullSchema?: unknown; readonly tableNamesMap?: unknown };
+}
+
+/** prepareQuery's arguments on 0.45 (positions 0..6). */
+type PrepareArgs045 = readonly [
+  query: Query,
+  fields: unknown,
+  name: string | undefined,
+  isResponseInArrayMode: boolean,
+  customResultMapper: unknown,
+  queryMetadata: QueryMetadata | undefined,
+  cacheConfig: AnyCacheConfig | undefined,
+];
+
+function relationsApi(): Relations045 {
+  const api = relationsModule as unknown as Partial<Relations045>;
+  if (typeof api.extractTablesRelationalConfig !== 'function') {
+    throw new MultiDbError(
+      'DrizzleIncompatible',
+      'drizzle-orm/relations has no extractTablesRelationalConfig; unsupported drizzle-orm version',
+    );
+  }
+  return api as Relations045;
 }
 
 export function buildKit045(): LineKit {
-  const PgDatabaseBase = pgCoreClass('PgDatabase') as unknown as Ctor<PgDatabase<PgQueryResultHKT>>;
-  const PgSessionBase = pgCoreClass('PgSession') as unknown as Ctor<PgSession<PgQueryResultHKT>>;
-  const PgPreparedQueryBase = pgCoreClass('PgPreparedQuery') as unknown as Ctor<
-    PgPreparedQuery<PreparedQueryConfig>
-  >;
+  const PgDatabaseBase = pgCoreClass('PgDatabase') as unknown as AnyCtor;
+  const PgSessionBase = pgCoreClass('PgSession') as unknown as AnyCtor;
+  const PgPreparedQueryBase = pgCoreClass('PgPreparedQuery') as unknown as AnyCtor;
   const PgDialectClass = pgCoreClass('PgDialect') as unknown as new (config?: {
     casing?: 'snake_case' | 'camelCase' | undefined;
-  }) => PgDialect;
+  }) => AnyDialect;
 
   class RoutedPreparedQuery extends PgPreparedQueryBase {
     static readonly [entityKind]: string = 'RoutedPreparedQuery';
     readonly #core: RoutedQueryCore;
-    readonly #args: PrepareArgs;
+    readonly #args: PrepareArgs045;
     /** Set by Drizzle's select builder after `prepareQuery`, read by the driver when mapping rows. */
     joinsNotNullableMap: Record<string, boolean> | undefined;
 
-    constructor(ctx: RoutingContext, query: Query, args: PrepareArgs) {
-      super(query, undefined, args.queryMetadata, args.cacheConfig);
+    constructor(ctx: RoutingContext, args: PrepareArgs045) {
+      const [query, , , , , queryMetadata, cacheConfig] = args;
+      super(query, undefined, queryMetadata, cacheConfig);
       this.#args = args;
-      this.#core = new RoutedQueryCore(ctx, query, args.queryMetadata, args.cacheConfig);
+      this.#core = new RoutedQueryCore(ctx, query, queryMetadata, cacheConfig);
     }
 
     execute(placeholderValues: Record<string, unknown> = {}): Promise<unknown> {
@@ -67,31 +85,23 @@ export function buildKit045(): LineKit {
     }
 
     all(placeholderValues: Record<string, unknown> = {}): Promise<unknown> {
-      return this.#core.run((session) =>
-        (this.#on(session) as unknown as { all(values: unknown): Promise<unknown> }).all(placeholderValues),
-      );
+      return this.#core.run((session) => {
+        const prepared = this.#on(session);
+        return prepared.all === undefined
+          ? prepared.execute(placeholderValues)
+          : prepared.all(placeholderValues);
+      });
     }
 
     /** @internal Drizzle asks this when mapping batch results. */
     isResponseInArrayMode(): boolean {
-      return this.#args.isResponseInArrayMode;
+      return this.#args[3];
     }
 
-    #on(session: AnySession): PgPreparedQuery<PreparedQueryConfig> {
-      const a = this.#args;
-      const prepared = (session as PgSession<PgQueryResultHKT>).prepareQuery(
-        this.query,
-        a.fields,
-        a.name,
-        a.isResponseInArrayMode,
-        a.customResultMapper,
-        a.queryMetadata as never,
-        // A cache on the node itself (`connect(url, { cache })`) sees the opt-in too.
-        a.cacheConfig,
-      );
-      if (this.joinsNotNullableMap !== undefined)
-        (prepared as unknown as { joinsNotNullableMap: unknown }).joinsNotNullableMap =
-          this.joinsNotNullableMap;
+    /** The very same query prepared on the node's own session (its cache, if any, sees the opt-in too). */
+    #on(session: unknown): Prepared045 {
+      const prepared = (session as Session045).prepareQuery(...this.#args);
+      if (this.joinsNotNullableMap !== undefined) prepared.joinsNotNullableMap = this.joinsNotNullableMap;
       return prepared;
     }
   }
@@ -105,42 +115,24 @@ export function buildKit045(): LineKit {
     static readonly [entityKind]: string = 'RoutingSession';
     readonly #ctx: RoutingContext;
 
-    constructor(dialect: PgDialect, ctx: RoutingContext) {
+    constructor(dialect: AnyDialect, ctx: RoutingContext) {
       super(dialect);
       this.#ctx = ctx;
     }
 
-    prepareQuery<T extends PreparedQueryConfig = PreparedQueryConfig>(
-      query: Query,
-      fields: SelectedFieldsOrdered | undefined,
-      name: string | undefined,
-      isResponseInArrayMode: boolean,
-      customResultMapper?: ResultMapper,
-      queryMetadata?: QueryMetadata,
-      cacheConfig?: WithCacheConfig,
-    ): PgPreparedQuery<T> {
-      return new RoutedPreparedQuery(this.#ctx, query, {
-        fields,
-        name,
-        isResponseInArrayMode,
-        customResultMapper,
-        queryMetadata,
-        cacheConfig,
-      }) as unknown as PgPreparedQuery<T>;
+    prepareQuery(...args: unknown[]): unknown {
+      return new RoutedPreparedQuery(this.#ctx, args as unknown as PrepareArgs045);
     }
 
     /** Drivers disagree on the shape of `execute` results (array vs `{ rows }`). */
-    override async count(sql: SQL): Promise<number> {
-      const result = await this.execute<unknown>(sql);
+    async count(sql: SQL): Promise<number> {
+      const result: unknown = await (this as unknown as { execute(q: SQL): Promise<unknown> }).execute(sql);
       return Number(normaliseRows<{ count: unknown }>(result)[0]?.count);
     }
 
-    transaction<T>(
-      transaction: (tx: PgTransaction<PgQueryResultHKT>) => Promise<T>,
-      config?: PgTransactionConfig,
-    ): Promise<T> {
+    transaction<T>(transaction: (tx: AnyTransaction) => Promise<T>, config?: unknown): Promise<T> {
       const { runner, route } = this.#ctx;
-      return runner.transaction(route, transaction as (tx: AnyTransaction) => Promise<T>, config);
+      return runner.transaction(route, transaction, config as never);
     }
   }
 
@@ -152,26 +144,26 @@ export function buildKit045(): LineKit {
     dialect(primary, fallback): AnyDialect {
       const dialect = (primary as unknown as { dialect?: unknown } | undefined)?.dialect;
       return is(dialect, PgDialectClass as never)
-        ? (dialect as PgDialect)
+        ? (dialect as AnyDialect)
         : new PgDialectClass({ casing: fallback.casing });
     },
     relational(options, primary) {
       if (options.schema !== undefined) {
-        const tables = extractTablesRelationalConfig(options.schema, createTableRelationsHelpers);
-        return {
-          fullSchema: options.schema,
-          schema: tables.tables,
-          tableNamesMap: tables.tableNamesMap,
-        } satisfies RelationalSchemaConfig<TablesRelationalConfig>;
+        const api = relationsApi();
+        const tables = api.extractTablesRelationalConfig(options.schema, api.createTableRelationsHelpers);
+        return { fullSchema: options.schema, schema: tables.tables, tableNamesMap: tables.tableNamesMap };
       }
-      const own = (primary as PgDatabase<PgQueryResultHKT> | undefined)?._;
+      const own = (primary as unknown as Db045 | undefined)?._;
       if (own?.schema === undefined) return undefined;
       return { fullSchema: own.fullSchema, schema: own.schema, tableNamesMap: own.tableNamesMap };
     },
     database(dialect, ctx, relational, binding) {
-      const session = new RoutingSession(dialect as PgDialect, ctx);
-      const Db = RoutedDatabase as unknown as new (d: unknown, s: unknown, r: unknown) => AnyPgDatabase;
-      const db = new Db(dialect, session, relational);
+      const session = new RoutingSession(dialect, ctx);
+      const db = new (RoutedDatabase as unknown as new (...args: unknown[]) => AnyPgDatabase)(
+        dialect,
+        session,
+        relational,
+      );
       bindRouted(db, binding);
       return db;
     },
