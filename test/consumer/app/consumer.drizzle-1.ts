@@ -30,7 +30,8 @@ export async function main(): Promise<number> {
     cache: new MemoryCache(),
   });
   const backup = fromPglite(new PGlite(), { relations });
-  const router = createDbRouter({
+  // A DbHandle carries no relations type on 1.0: name them (a Drizzle database as primary infers them).
+  const router = createDbRouter<typeof relations>({
     primary,
     relations,
     wrapWriteClients: (db) => withBackup(db, { backup: backup.db, schema }),

@@ -2,13 +2,20 @@
 // exists at runtime). drizzle-orm 0.45 names its PostgreSQL database class `PgDatabase`; 1.0 names it
 // `PgAsyncDatabase` and has no `PgDatabase`. A type-only namespace import sees whichever the installed line has.
 import type * as pgCore from 'drizzle-orm/pg-core';
-// `PgDatabase` is 0.45's only (used by `PgDatabaseOf` on that line); on 1.0 the name does not resolve (TS2724, which
-// tsc does not carry into the emitted .d.ts: a consumer on 1.0 with skipLibCheck false sees it there).
-// biome-ignore lint/suspicious/noTsIgnore: an error on one release line only (@ts-expect-error fails on the other)
-// @ts-ignore
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { PgQueryResultHKT } from 'drizzle-orm/pg-core';
 
 type PgCoreExports = typeof pgCore;
+
+/** A stand-in for a class the installed line lacks: generic like it, never instantiated. */
+// biome-ignore lint/suspicious/noExplicitAny: a stand-in constructor
+type Absent = abstract new <A = any, B = any, C = any>(...args: unknown[]) => { readonly absent: [A, B, C] };
+
+/**
+ * 0.45's `PgDatabase` class reached through the namespace (the name does not resolve on 1.0), so its type
+ * arguments can be applied with an instantiation expression without naming it in an import.
+ */
+type Member<K extends string> = K extends keyof PgCoreExports ? PgCoreExports[K] : Absent;
+declare const PgDatabase: Member<'PgDatabase'>;
 
 /**
  * Any Drizzle PostgreSQL database of the installed drizzle-orm, whatever its driver and schema or relations:
@@ -29,4 +36,4 @@ export type PgDatabaseOf<TSchema extends Record<string, unknown>> = PgCoreExport
   PgAsyncDatabase: unknown;
 }
   ? AnyPgDatabase
-  : PgDatabase<PgQueryResultHKT, TSchema>;
+  : InstanceType<typeof PgDatabase<PgQueryResultHKT, TSchema>>;
