@@ -37,7 +37,8 @@ export type MultiDbErrorCode =
   | 'UnsupportedMutation'
   | 'UnknownOutboxTable'
   | 'BackupTimeout'
-  | 'FencedOut';
+  | 'FencedOut'
+  | 'OutboxNotReady';
 
 /** Base class of every error the toolkit throws: a stable `code`, context, and a message free of credentials. */
 export class MultiDbError<TCode extends MultiDbErrorCode = MultiDbErrorCode> extends Error {

@@ -30,6 +30,7 @@ export {
   SUPPORTED_DRIZZLE,
 } from './drizzle/drizzle-version.js';
 export { type DrizzleClass, isPgDatabase, pgCoreClass, pgDatabaseClass } from './drizzle/pg-core-runtime.js';
+export type { AnyPgDatabase } from './drizzle/pg-database-types.js';
 export { causeChain, findCause, ownErrorCode } from './errors/cause-chain.js';
 export {
   type FailureKind,
@@ -45,7 +46,7 @@ export {
   MultiDbError,
   type MultiDbErrorCode,
 } from './errors.js';
-export { type AnyPgDatabase, executeRows, normaliseRows } from './execute-rows.js';
+export { executeRows, normaliseRows } from './execute-rows.js';
 export type {
   ConnectOptions,
   DbHandle,

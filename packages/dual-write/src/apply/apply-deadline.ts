@@ -1,5 +1,5 @@
 import { MultiDbError } from '@multidb/config';
-import type { BackupTarget, Step } from './change.js';
+import type { BackupTarget, ChangeUnit, Step } from './change.js';
 
 /**
  * The client-side deadline of one backup apply. A server-side `statement_timeout` cannot fire when the server
@@ -30,7 +30,7 @@ export function backupTimeout(ms: number): MultiDbError {
 export function withApplyDeadline<R>(target: BackupTarget<R>, ms: number): BackupTarget<R> {
   if (!(ms > 0)) return target;
   return {
-    apply(steps: readonly Step<R>[]) {
+    apply(steps: readonly Step<R>[], _outer?: ApplyDeadline, units?: readonly ChangeUnit<R>[]) {
       let expired = false;
       const deadline: ApplyDeadline = {
         get expired() {
@@ -48,7 +48,7 @@ export function withApplyDeadline<R>(target: BackupTarget<R>, ms: number): Backu
         }, ms);
         timer.unref?.();
       });
-      const applied = target.apply(steps, deadline);
+      const applied = target.apply(steps, deadline, units);
       // The abandoned apply settles later (or never); its outcome no longer matters.
       applied.catch(() => {});
       return Promise.race([applied, timedOut]).finally(() => clearTimeout(timer));

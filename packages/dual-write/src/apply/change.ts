@@ -46,9 +46,11 @@ export interface Step<R> {
 /**
  * Applies steps to the backup, in order, inside ONE backup transaction; rejects if any fails. With a `deadline`
  * (see `apply-deadline.ts`), the transaction calls `deadline.check()` before each statement and before COMMIT.
+ * `units` are the units the steps come from (durable mode records them in the same transaction, see
+ * `outbox/applied-ledger.ts`); wrappers pass them on.
  */
 export interface BackupTarget<R> {
-  apply(steps: readonly Step<R>[], deadline?: ApplyDeadline): Promise<void>;
+  apply(steps: readonly Step<R>[], deadline?: ApplyDeadline, units?: readonly ChangeUnit<R>[]): Promise<void>;
 }
 
 export function unitKeys<R>(unit: ChangeUnit<R>): string[] {

@@ -67,7 +67,7 @@ export async function applyIsolating<R>(
       } else runnable.push(unit);
     }
     if (runnable.length === 0) return;
-    let error = await tryApply(() => target.apply(coalescedPlan(runnable)));
+    let error = await tryApply(() => target.apply(coalescedPlan(runnable), undefined, runnable));
     if (error === undefined) {
       report.applied.push(...runnable);
       return;
@@ -84,7 +84,8 @@ export async function applyIsolating<R>(
       return;
     }
     const [unit] = runnable as [ChangeUnit<R>];
-    if (unit.changes.length > 1) error = await tryApply(() => target.apply(exactPlan(unit)));
+    if (unit.changes.length > 1)
+      error = await tryApply(() => target.apply(exactPlan(unit), undefined, [unit]));
     if (error === undefined) report.applied.push(unit);
     else if (isTransient(error)) {
       report.heldError = error;

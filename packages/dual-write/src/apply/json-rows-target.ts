@@ -1,14 +1,17 @@
 import { type AnyPgDatabase, quoteIdentifier, quoteLiteral } from '@multidb/config';
 import { sql } from 'drizzle-orm';
 import type { ColumnMeta, TableMeta } from '../table-meta.js';
-import type { BackupTarget, Step } from './change.js';
+import type { BackupTarget, ChangeUnit, Step } from './change.js';
 import { runReusable } from './run-query.js';
 
 export interface JsonRowsTargetOptions {
   /** `statement_timeout` and `lock_timeout` of each backup transaction, in ms (0 = the server's default). */
   readonly statementTimeoutMs?: number;
-  /** Runs first in every backup transaction (durable mode's epoch fence); forces a transaction. */
-  readonly beforeApply?: (tx: AnyPgDatabase) => Promise<void>;
+  /**
+   * Runs first in every backup transaction, with the units being applied (durable mode's epoch fence and ledger of
+   * applied units); forces a transaction.
+   */
+  readonly beforeApply?: (tx: AnyPgDatabase, units: readonly ChangeUnit<string>[]) => Promise<void>;
 }
 
 // Bounds of one backup statement: rows, and characters of its one parameter (PostgreSQL's limit is 1 GB; a few
@@ -31,7 +34,7 @@ export function jsonRowsTarget(
 ): BackupTarget<string> {
   const timeoutMs = options.statementTimeoutMs ?? 0;
   return {
-    async apply(steps, deadline) {
+    async apply(steps, deadline, units = []) {
       const queries: { text: string; param: string }[] = [];
       for (const step of steps) {
         const text = statementFor(step);
@@ -59,7 +62,7 @@ export function jsonRowsTarget(
       }
       await backup.transaction(async (tx) => {
         await setLocalTimeouts(tx, timeoutMs);
-        await options.beforeApply?.(tx);
+        await options.beforeApply?.(tx, units);
         for (const query of queries) {
           deadline?.check();
           await run(tx, query);

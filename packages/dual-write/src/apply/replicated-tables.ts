@@ -47,7 +47,7 @@ export function skipReplicatedTables<R>(
     readAt = options.now();
   };
   return {
-    async apply(steps, deadline) {
+    async apply(steps, deadline, units) {
       if (options.now() - readAt >= refreshMs && reading === undefined) {
         const first = readAt === Number.NEGATIVE_INFINITY;
         reading = refresh().finally(() => {
@@ -57,7 +57,7 @@ export function skipReplicatedTables<R>(
         // (they have their own deadline); later reads refresh the list in the background.
         if (first) await Promise.race([reading, delay(FIRST_READ_WAIT_MS)]);
       }
-      if (replicated.size === 0) return target.apply(steps, deadline);
+      if (replicated.size === 0) return target.apply(steps, deadline, units);
       const kept: Step<R>[] = [];
       for (const step of steps) {
         const name = `${step.table.schema}.${step.table.tableName}`;
@@ -73,7 +73,7 @@ export function skipReplicatedTables<R>(
           );
         }
       }
-      if (kept.length > 0) await target.apply(kept, deadline);
+      if (kept.length > 0) await target.apply(kept, deadline, units);
     },
   };
 }

@@ -1,25 +1,28 @@
 import { type AnyPgDatabase, isMultiDbError, MultiDbError } from '@multidb/config';
-import { sql } from 'drizzle-orm';
-import type { BackupTarget } from '../apply/change.js';
+import type { BackupTarget, ChangeUnit } from '../apply/change.js';
 import { jsonRowsTarget } from '../apply/json-rows-target.js';
 import { runReusable } from '../apply/run-query.js';
-import { type OutboxNames, qualified } from './outbox-schema.js';
+import { fenceAndRecord, type LedgerKey } from './applied-ledger.js';
+import type { OutboxNames } from './outbox-schema.js';
 
 export interface JsonTargetOptions {
   readonly names: OutboxNames;
   /** The drainer's leadership epoch; every backup transaction checks it against the fence first. */
   readonly epoch: () => number | undefined;
+  /** Ledger records the next backup transaction may delete: units known to be gone from the outbox. */
+  readonly prunable: () => readonly LedgerKey[];
   readonly statementTimeoutMs?: number;
 }
 
 /**
- * Durable mode: the outbox rows (the primary's own exact texts, never parsed in JS) applied like memory mode's,
- * each backup transaction fenced by the drainer's epoch first.
+ * Durable mode: the outbox rows (the primary's own exact texts, never parsed in JS) applied like memory mode's.
+ * Each backup transaction first checks the drainer's epoch against the fence and records its units in the
+ * backup's ledger of applied units (see `applied-ledger.ts`), in one statement.
  */
 export function jsonTarget(backup: AnyPgDatabase, options: JsonTargetOptions): BackupTarget<string> {
   return jsonRowsTarget(backup, {
     statementTimeoutMs: options.statementTimeoutMs,
-    beforeApply: (tx) => checkFence(tx, options, backup),
+    beforeApply: (tx, units) => fenceAndRecordUnits(tx, options, backup, units),
   });
 }
 
@@ -27,18 +30,16 @@ export function jsonTarget(backup: AnyPgDatabase, options: JsonTargetOptions): B
  * A deposed drainer (its lock session died while it was still applying) must not overwrite what the new leader
  * wrote: the fence row keeps the highest epoch, and a lower one is refused.
  */
-async function checkFence(
+async function fenceAndRecordUnits(
   tx: AnyPgDatabase,
   options: JsonTargetOptions,
   backup: AnyPgDatabase,
+  units: readonly ChangeUnit<string>[],
 ): Promise<void> {
   const epoch = options.epoch();
-  if (epoch === undefined) return;
-  const fence = qualified(options.names, 'fence');
   const rows = await runReusable(
     tx,
-    sql`insert into ${fence} as f (id, epoch) values (1, ${epoch}) on conflict (id) do update
-      set epoch = excluded.epoch where f.epoch <= excluded.epoch returning f.epoch`,
+    fenceAndRecord({ names: options.names, epoch, units, prune: options.prunable() }),
     backup,
   );
   if (rows.length === 0) {

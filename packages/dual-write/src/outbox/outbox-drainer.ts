@@ -9,9 +9,9 @@ import {
   silentLogger,
 } from '@multidb/config';
 import { defaultApplyTimeoutMs, withApplyDeadline } from '../apply/apply-deadline.js';
-import { countChanges } from '../apply/change.js';
+import { type ChangeUnit, countChanges } from '../apply/change.js';
 import { isTransientError } from '../apply/error-kind.js';
-import { applyIsolating } from '../apply/isolating-apply.js';
+import { type ApplyReport, applyIsolating } from '../apply/isolating-apply.js';
 import { skipReplicatedTables } from '../apply/replicated-tables.js';
 import { settleDrainerOptions } from '../options/settle-options.js';
 import { type DualWriteMetrics, MetricCounters } from '../queue/metrics.js';
@@ -21,14 +21,15 @@ import { RetryPolicy } from '../retry/retry-policy.js';
 import { TableRegistry } from '../table-registry.js';
 import type { TelemetrySetting } from '../telemetry/telemetry-options.js';
 import { traceApply, WriterTelemetry } from '../telemetry/writer-telemetry.js';
+import { alreadyApplied, type LedgerKey, ledgerKey, prepareBackup } from './applied-ledger.js';
 import { withExactRows } from './exact-units.js';
 import { isFencedOut, jsonTarget } from './json-target.js';
 import { advisoryLeaderLock, type LeaderLock } from './leader-lock.js';
 import { Leadership } from './leadership.js';
 import { OutboxGauge } from './outbox-gauge.js';
-import { outboxNames } from './outbox-schema.js';
+import { type OutboxNames, outboxNames } from './outbox-schema.js';
 import { type OutboxStatus, OutboxStore } from './outbox-store.js';
-import { outboxUnits } from './outbox-units.js';
+import { entryIds, outboxUnits } from './outbox-units.js';
 import { RoundSettlement } from './round-settlement.js';
 import { UnknownTableHolds } from './unknown-table-holds.js';
 
@@ -95,6 +96,8 @@ const EMPTY: OutboxStatus = { pending: 0, exact: true, oldestAgeMs: 0 };
 export class OutboxDrainer {
   readonly #store: OutboxStore;
   readonly #primary: AnyPgDatabase;
+  readonly #backup: AnyPgDatabase;
+  readonly #names: OutboxNames;
   readonly #registry: TableRegistry;
   readonly #leadership: Leadership;
   readonly #clock: Clock;
@@ -109,6 +112,16 @@ export class OutboxDrainer {
   readonly #gauge: OutboxGauge;
   readonly #holds: UnknownTableHolds;
   readonly #settlement: RoundSettlement;
+  /** The backup has the fence and the ledger of applied units (checked once per leadership, see `prepareBackup`). */
+  #backupReady = false;
+  /**
+   * Units read now may already be on the backup: a new leadership (a crashed leader may have committed them
+   * without deleting them from the outbox), or a round that ended without knowing whether its backup transaction
+   * committed. The next round consults the backup's ledger first (see `applied-ledger.ts`).
+   */
+  #uncertain = true;
+  /** Ledger records of units deleted from the outbox since: the next backup transaction prunes them. */
+  #prunable: readonly LedgerKey[] = [];
   #running: Promise<void> | undefined;
   #lastRound: Promise<unknown> = Promise.resolve();
   #stopping = false;
@@ -122,6 +135,8 @@ export class OutboxDrainer {
     const names = outboxNames(options.outboxSchema);
     this.#store = new OutboxStore(options.primary, names);
     this.#primary = options.primary;
+    this.#backup = options.backup;
+    this.#names = names;
     this.#registry =
       options.tables instanceof TableRegistry
         ? options.tables
@@ -154,6 +169,7 @@ export class OutboxDrainer {
         jsonTarget(options.backup, {
           names,
           epoch: () => this.#leadership.epoch,
+          prunable: () => this.#prunable,
           statementTimeoutMs: settled.statementTimeoutMs,
         }),
         options.backup,
@@ -249,7 +265,11 @@ export class OutboxDrainer {
   async #round(): Promise<DrainRound> {
     const claim = await this.#leadership.claim();
     if (!claim.leading) return NOT_LEADER;
-    if (claim.fresh) this.#states.clear();
+    if (claim.fresh) {
+      this.#states.clear();
+      this.#uncertain = true;
+      this.#backupReady = false;
+    }
     const entries = await this.#store.readBatch(this.#batchSize, this.#holds.skipTables());
     if (entries.length === 0) {
       if (!this.#holds.holding) this.#gauge.observe(EMPTY);
@@ -272,12 +292,22 @@ export class OutboxDrainer {
     let applied = 0;
     let deadLettered = 0;
     if (runnable.length > 0) {
-      const units = await withExactRows(this.#primary, runnable);
-      const report = await traceApply(this.#telemetry, units, () =>
-        applyIsolating(units, this.#target, (e) => isTransientError(e) || isFencedOut(e)),
-      );
-      applied = countChanges(report.applied);
-      deadLettered = await this.#settlement.settle(report);
+      const ready = await this.#onBackup(runnable);
+      if ('heldError' in ready) {
+        deadLettered = await this.#settlement.settle(ready);
+      } else {
+        applied = ready.skipped;
+        this.#uncertain = true;
+        const units = await withExactRows(this.#primary, ready.todo);
+        const report = await traceApply(this.#telemetry, units, () =>
+          applyIsolating(units, this.#target, (e) => isTransientError(e) || isFencedOut(e)),
+        );
+        applied += countChanges(report.applied);
+        deadLettered = await this.#settlement.settle(report);
+        // A transient error may have struck after the backup committed (COMMIT sent, answer lost): unknown.
+        this.#uncertain = report.heldError !== undefined;
+        if (report.applied.length > 0) this.#prunable = report.applied.map(ledgerKey);
+      }
     }
     const progressed = applied + deadLettered > 0;
     return {
@@ -295,6 +325,40 @@ export class OutboxDrainer {
             : this.#states.nextDue(this.#clock.now()),
       holding: this.#holds.holding,
     };
+  }
+
+  /**
+   * What of `runnable` must still be applied: the backup is prepared first (once), and when the last outcome is
+   * unknown the units the backup's ledger already holds are deleted from the outbox instead of applied again. An
+   * unreachable backup comes back as a held report (the rows wait, as when an apply finds it down).
+   */
+  async #onBackup(
+    runnable: readonly ChangeUnit<string>[],
+  ): Promise<{ todo: readonly ChangeUnit<string>[]; skipped: number } | ApplyReport<string>> {
+    let done: ChangeUnit<string>[] = [];
+    try {
+      if (!this.#backupReady) {
+        await prepareBackup(this.#backup, this.#names);
+        this.#backupReady = true;
+      }
+      if (this.#uncertain) done = await alreadyApplied(this.#backup, this.#names, runnable);
+    } catch (error) {
+      if (!isTransientError(error)) throw error;
+      return { applied: [], failed: [], deferred: [], held: [...runnable], heldError: error, rollbacks: 0 };
+    }
+    if (done.length === 0) return { todo: runnable, skipped: 0 };
+    await this.#store.remove(done.flatMap(entryIds));
+    for (const unit of done) this.#states.forget(unit.id);
+    this.#prunable = done.map(ledgerKey);
+    const skipped = countChanges(done);
+    // Counted as applied: they are on the backup, and this drainer took them off the outbox.
+    this.#counters.add('applied', skipped);
+    this.#logger.info(
+      'outbox units already on the backup (committed before a crash or a lost answer): deleted from the outbox, not applied again',
+      { units: done.length, rows: skipped },
+    );
+    const applied = new Set(done);
+    return { todo: runnable.filter((unit) => !applied.has(unit)), skipped };
   }
 
   async #loop(): Promise<void> {

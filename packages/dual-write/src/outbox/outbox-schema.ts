@@ -11,6 +11,8 @@ export interface OutboxNames {
   readonly epoch: string;
   /** One-row table on the BACKUP holding the highest epoch that wrote to it. */
   readonly fence: string;
+  /** Table on the BACKUP recording the outbox units it committed (see `applied-ledger.ts`). */
+  readonly applied: string;
 }
 
 export const DEFAULT_OUTBOX_SCHEMA = 'multidb';
@@ -25,10 +27,14 @@ export function outboxNames(schema: string = DEFAULT_OUTBOX_SCHEMA): OutboxNames
     deadLetter: 'dual_write_dead_letter',
     epoch: 'dual_write_epoch',
     fence: 'dual_write_fence',
+    applied: 'dual_write_applied',
   });
 }
 
-export function qualified(names: OutboxNames, which: 'outbox' | 'deadLetter' | 'epoch' | 'fence'): SQL {
+export function qualified(
+  names: OutboxNames,
+  which: 'outbox' | 'deadLetter' | 'epoch' | 'fence' | 'applied',
+): SQL {
   return sql`${sql.identifier(names.schema)}.${sql.identifier(names[which])}`;
 }
 
@@ -62,12 +68,26 @@ export function primaryOutboxDdl(names: OutboxNames = outboxNames()): string[] {
   ];
 }
 
-/** DDL for the backup: the fencing row that keeps a deposed drainer from writing stale rows. */
+/**
+ * DDL for the backup: the fencing row that keeps a deposed drainer from writing stale rows, and the ledger of
+ * applied outbox units that keeps a restarted drainer from applying a unit twice.
+ */
 export function backupOutboxDdl(names: OutboxNames = outboxNames()): string[] {
   const s = quoteIdentifier(names.schema);
+  return [`create schema if not exists ${s}`, ...backupTableDdl(names)];
+}
+
+/** The backup's tables alone (for a backup whose schema exists: no database-level privilege needed). */
+export function backupTableDdl(names: OutboxNames): string[] {
+  const s = quoteIdentifier(names.schema);
   return [
-    `create schema if not exists ${s}`,
     `create table if not exists ${s}.${quoteIdentifier(names.fence)} (id integer primary key, epoch bigint not null)`,
+    `create table if not exists ${s}.${quoteIdentifier(names.applied)} (
+      unit_id bigint not null,
+      tx_id bigint not null,
+      applied_at timestamptz not null default now(),
+      primary key (unit_id, tx_id)
+    )`,
   ];
 }
 
@@ -88,7 +108,7 @@ export async function ensureOutbox(
   return names;
 }
 
-async function runDdl(db: AnyPgDatabase, statements: readonly string[]): Promise<void> {
+export async function runDdl(db: AnyPgDatabase, statements: readonly string[]): Promise<void> {
   for (const statement of statements) {
     try {
       await db.execute(sql.raw(statement));

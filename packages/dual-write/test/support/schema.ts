@@ -106,7 +106,7 @@ export const TRUNCATE = `truncate dw.order_lines, dw.orders, dw.accounts, counte
   truncate multidb.dual_write_outbox, multidb.dual_write_dead_letter;`;
 
 export const BACKUP_TRUNCATE = `truncate dw.order_lines, dw.orders, dw.accounts, counters, no_key restart identity cascade;
-  truncate multidb.dual_write_fence;`;
+  truncate multidb.dual_write_fence, multidb.dual_write_applied;`;
 
 /** Reset between tests; the primary's `sql.raw` script runs through `exec` (several statements). */
 export function resetSql(side: 'primary' | 'backup'): string {

@@ -1,0 +1,4 @@
+import { describeExactlyOnce } from './support/exactly-once-suite.js';
+import { pglitePair } from './support/pair.js';
+
+describeExactlyOnce('PGlite', pglitePair);
