@@ -1,4 +1,11 @@
-import { isConnectionLost as connectionLost, innermostErrorCode, isTransientFailure } from '@multidb/config';
+import {
+  isConnectionLost as connectionLost,
+  type FailureKind,
+  failureKinds,
+  innermostErrorCode,
+  isMultiDbError,
+  isTransientFailure,
+} from '@multidb/config';
 
 /**
  * Whether a backup error says "the backup is unreachable or busy right now" (hold the rows and retry until it is
@@ -15,3 +22,23 @@ export const isConnectionLost: (error: unknown) => boolean = connectionLost;
 
 /** The SQLSTATE (or driver code) of the innermost error that has one, for dead-letter records and logs. */
 export const errorCode: (error: unknown) => string | undefined = innermostErrorCode;
+
+/** Kinds of failure that happen before a transaction can commit: no session, or the server refused the work. */
+const NEVER_COMMITTED: ReadonlySet<FailureKind> = new Set([
+  'unreachable',
+  'rejected',
+  'overloaded',
+  'read-only',
+  'conflict',
+]);
+
+/**
+ * Whether a backup transaction that failed with this error may still have committed: the connection was lost (or
+ * a client-side timeout fired) with COMMIT possibly on its way, so the answer never came. A constraint error, a
+ * refused connection or a rolled-back conflict is a definite "not committed".
+ */
+export function mayHaveCommitted(error: unknown): boolean {
+  if (isMultiDbError(error, 'BackupTimeout')) return true;
+  for (const kind of failureKinds(error)) if (!NEVER_COMMITTED.has(kind)) return true;
+  return false;
+}

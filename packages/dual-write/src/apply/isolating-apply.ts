@@ -1,6 +1,6 @@
 import { coalescedPlan, exactPlan } from './apply-plan.js';
 import { type BackupTarget, type ChangeUnit, touchesAny, unitKeys } from './change.js';
-import { isTransientError } from './error-kind.js';
+import { isTransientError, mayHaveCommitted } from './error-kind.js';
 
 export interface UnitFailure<R> {
   readonly unit: ChangeUnit<R>;
@@ -13,8 +13,14 @@ export interface ApplyReport<R> {
   readonly failed: UnitFailure<R>[];
   /** Units held back because they touch a row of a failed unit: the per-row order must not be broken. */
   readonly deferred: ChangeUnit<R>[];
-  /** Units not tried because the backup became unreachable, with the error. */
+  /** Units not applied because the backup became unreachable (tried or not), with the error. */
   readonly held: ChangeUnit<R>[];
+  /**
+   * The held units of the transaction that failed with `heldError` when it may still have committed (see
+   * `mayHaveCommitted`): applying their captured rows again could write back states that later units in the same
+   * transaction had already replaced.
+   */
+  readonly inDoubt: ChangeUnit<R>[];
   heldError: unknown;
   /** Backup transactions that rolled back while isolating (each costs a round trip; 0 on the happy path). */
   rollbacks: number;
@@ -36,6 +42,7 @@ export async function applyIsolating<R>(
     failed: [],
     deferred: [],
     held: [],
+    inDoubt: [],
     heldError: undefined,
     rollbacks: 0,
   };
@@ -75,6 +82,7 @@ export async function applyIsolating<R>(
     if (isTransient(error)) {
       report.heldError = error;
       report.held.push(...runnable);
+      if (mayHaveCommitted(error)) report.inDoubt.push(...runnable);
       return;
     }
     if (runnable.length > 1) {
@@ -90,6 +98,7 @@ export async function applyIsolating<R>(
     else if (isTransient(error)) {
       report.heldError = error;
       report.held.push(unit);
+      if (mayHaveCommitted(error)) report.inDoubt.push(unit);
     } else {
       report.failed.push({ unit, error });
       block(unit);

@@ -344,7 +344,15 @@ export class OutboxDrainer {
       if (this.#uncertain) done = await alreadyApplied(this.#backup, this.#names, runnable);
     } catch (error) {
       if (!isTransientError(error)) throw error;
-      return { applied: [], failed: [], deferred: [], held: [...runnable], heldError: error, rollbacks: 0 };
+      return {
+        applied: [],
+        failed: [],
+        deferred: [],
+        held: [...runnable],
+        inDoubt: [],
+        heldError: error,
+        rollbacks: 0,
+      };
     }
     if (done.length === 0) return { todo: runnable, skipped: 0 };
     await this.#store.remove(done.flatMap(entryIds));

@@ -341,7 +341,12 @@ export class BackupQueue {
   #settle(report: ApplyReport<string>): void {
     const { metrics, logger } = this.#o;
     const now = this.#o.clock.now();
-    const back: ChangeUnit<string>[] = [...report.deferred, ...report.held];
+    const rereadInDoubt = this.#o.reread !== undefined && report.inDoubt.length > 0;
+    const inDoubt = new Set(rereadInDoubt ? report.inDoubt : []);
+    const back: ChangeUnit<string>[] = [
+      ...report.deferred,
+      ...report.held.filter((unit) => !inDoubt.has(unit)),
+    ];
     metrics.countApplyFailures(report);
     for (const unit of report.applied) this.#done(unit);
     if (report.applied.length > 0) {
@@ -362,6 +367,7 @@ export class BackupQueue {
       back.push(unit);
       logger.warn('backup rejected rows; will retry', { rows: unit.changes.length, delayMs: delay });
     }
+    if (rereadInDoubt) this.#rereadInDoubt(report.inDoubt);
     if (report.heldError !== undefined) {
       metrics.add('retried', countChanges(report.held));
       metrics.backupReachable = false;
@@ -371,6 +377,25 @@ export class BackupQueue {
     }
     this.#pending = mergeByVersion(back, this.#pending);
     this.#notifyWaiters();
+  }
+
+  /**
+   * The batch in flight when the connection was lost may have committed on the backup: its captured rows are not
+   * applied again (later units of the batch may have replaced what earlier ones wrote, and a replay would write
+   * those older states back, or fail on a foreign key a later unit's delete removed). Their rows are re-read from
+   * the primary instead: the current state is right whether or not the backup committed.
+   */
+  #rereadInDoubt(units: readonly ChangeUnit<string>[]): void {
+    const changes: Change<string>[] = [];
+    for (const unit of units) {
+      this.#done(unit);
+      changes.push(...unit.changes);
+    }
+    this.#o.logger.warn(
+      'the backup connection was lost while a batch may have been committing: its rows are re-read from the primary',
+      { rows: changes.length },
+    );
+    this.#handOver(changes, 1);
   }
 
   #done(unit: ChangeUnit<string>): void {
