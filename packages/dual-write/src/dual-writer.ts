@@ -10,6 +10,7 @@ import {
 } from '@multidb/config';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { defaultApplyTimeoutMs, withApplyDeadline } from './apply/apply-deadline.js';
+import { transactionStatus } from './apply/commit-doubt.js';
 import { jsonRowsTarget } from './apply/json-rows-target.js';
 import { skipReplicatedTables } from './apply/replicated-tables.js';
 import { CommitOrder } from './capture/commit-order.js';
@@ -166,7 +167,10 @@ function memoryWriter(
     telemetry,
     target: withApplyDeadline(
       skipReplicatedTables(
-        jsonRowsTarget(options.backup, { statementTimeoutMs: settled.statementTimeoutMs }),
+        jsonRowsTarget(options.backup, {
+          statementTimeoutMs: settled.statementTimeoutMs,
+          trackOutcome: true,
+        }),
         options.backup,
         { logger: shared.logger, now: clock.now },
       ),
@@ -183,6 +187,7 @@ function memoryWriter(
     metrics,
     order,
     reread: rereads === undefined ? undefined : (changes, attempt) => rereads.start(changes, attempt),
+    commitStatus: (xid) => transactionStatus(options.backup, xid),
   });
   rereads?.attach(queue);
   const context = memoryContext(shared, queue, order);

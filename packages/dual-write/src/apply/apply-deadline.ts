@@ -1,5 +1,6 @@
 import { MultiDbError } from '@multidb/config';
 import type { BackupTarget, ChangeUnit, Step } from './change.js';
+import { TrackedApplyFailure } from './commit-doubt.js';
 
 /**
  * The client-side deadline of one backup apply. A server-side `statement_timeout` cannot fire when the server
@@ -12,6 +13,11 @@ export interface ApplyDeadline {
   readonly expired: boolean;
   /** Throws `BackupTimeout` once the deadline has passed. */
   check(): void;
+  /**
+   * A target that tracks its outcome (see `commit-doubt.ts`) reports its backup transaction: at the start
+   * (`undefined`), then its id once known, so a timeout can say whether the transaction may have committed.
+   */
+  track?(xid: string | undefined): void;
 }
 
 export const NO_DEADLINE: ApplyDeadline = Object.freeze({ expired: false, check() {} });
@@ -32,6 +38,8 @@ export function withApplyDeadline<R>(target: BackupTarget<R>, ms: number): Backu
   return {
     apply(steps: readonly Step<R>[], _outer?: ApplyDeadline, units?: readonly ChangeUnit<R>[]) {
       let expired = false;
+      let tracked = false;
+      let xid: string | undefined;
       const deadline: ApplyDeadline = {
         get expired() {
           return expired;
@@ -39,12 +47,18 @@ export function withApplyDeadline<R>(target: BackupTarget<R>, ms: number): Backu
         check() {
           if (expired) throw backupTimeout(ms);
         },
+        track(id) {
+          tracked = true;
+          xid = id ?? xid;
+        },
       };
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
           expired = true;
-          reject(backupTimeout(ms));
+          // Every later statement and the COMMIT check the deadline first: without an id the transaction had not
+          // started, and cannot commit now.
+          reject(tracked ? new TrackedApplyFailure(xid, backupTimeout(ms)) : backupTimeout(ms));
         }, ms);
         timer.unref?.();
       });

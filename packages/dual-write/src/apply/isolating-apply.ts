@@ -1,6 +1,7 @@
 import { coalescedPlan, exactPlan } from './apply-plan.js';
 import { type BackupTarget, type ChangeUnit, touchesAny, unitKeys } from './change.js';
-import { isTransientError, mayHaveCommitted } from './error-kind.js';
+import { commitDoubt } from './commit-doubt.js';
+import { isTransientError } from './error-kind.js';
 
 export interface UnitFailure<R> {
   readonly unit: ChangeUnit<R>;
@@ -21,6 +22,8 @@ export interface ApplyReport<R> {
    * transaction had already replaced.
    */
   readonly inDoubt: ChangeUnit<R>[];
+  /** The backup transaction id of the `inDoubt` units, when the target tracked it: its status can be asked. */
+  inDoubtXid: string | undefined;
   heldError: unknown;
   /** Backup transactions that rolled back while isolating (each costs a round trip; 0 on the happy path). */
   rollbacks: number;
@@ -43,12 +46,20 @@ export async function applyIsolating<R>(
     deferred: [],
     held: [],
     inDoubt: [],
+    inDoubtXid: undefined,
     heldError: undefined,
     rollbacks: 0,
   };
   const blocked = new Set<string>();
   const block = (unit: ChangeUnit<R>) => {
     for (const key of unitKeys(unit)) blocked.add(key);
+  };
+
+  const doubt = (error: unknown, units: readonly ChangeUnit<R>[]) => {
+    const found = commitDoubt(error);
+    if (found === undefined) return;
+    report.inDoubt.push(...units);
+    report.inDoubtXid = found.xid;
   };
 
   const tryApply = async (run: () => Promise<void>): Promise<unknown> => {
@@ -82,7 +93,7 @@ export async function applyIsolating<R>(
     if (isTransient(error)) {
       report.heldError = error;
       report.held.push(...runnable);
-      if (mayHaveCommitted(error)) report.inDoubt.push(...runnable);
+      doubt(error, runnable);
       return;
     }
     if (runnable.length > 1) {
@@ -98,7 +109,7 @@ export async function applyIsolating<R>(
     else if (isTransient(error)) {
       report.heldError = error;
       report.held.push(unit);
-      if (mayHaveCommitted(error)) report.inDoubt.push(unit);
+      doubt(error, [unit]);
     } else {
       report.failed.push({ unit, error });
       block(unit);

@@ -2,6 +2,8 @@ import { type AnyPgDatabase, quoteIdentifier, quoteLiteral } from '@multidb/conf
 import { sql } from 'drizzle-orm';
 import type { ColumnMeta, TableMeta } from '../table-meta.js';
 import type { BackupTarget, ChangeUnit, Step } from './change.js';
+import { TrackedApplyFailure } from './commit-doubt.js';
+import { mayHaveCommitted } from './error-kind.js';
 import { runReusable } from './run-query.js';
 
 export interface JsonRowsTargetOptions {
@@ -12,6 +14,12 @@ export interface JsonRowsTargetOptions {
    * applied units); forces a transaction.
    */
   readonly beforeApply?: (tx: AnyPgDatabase, units: readonly ChangeUnit<string>[]) => Promise<void>;
+  /**
+   * Memory mode: every batch is a transaction that first takes its backup transaction id, and a failure that may
+   * have struck after COMMIT was sent is a `TrackedApplyFailure` carrying it (see `commit-doubt.ts`), so whether
+   * it committed can be asked of the backup instead of guessed.
+   */
+  readonly trackOutcome?: boolean;
 }
 
 // Bounds of one backup statement: rows, and characters of its one parameter (PostgreSQL's limit is 1 GB; a few
@@ -55,20 +63,37 @@ export function jsonRowsTarget(
         queries.length === 1 &&
         timeoutMs <= 0 &&
         deadline === undefined &&
-        options.beforeApply === undefined
+        options.beforeApply === undefined &&
+        !options.trackOutcome
       ) {
         await run(backup, queries[0] as { text: string; param: string });
         return;
       }
-      await backup.transaction(async (tx) => {
-        await setLocalTimeouts(tx, timeoutMs);
-        await options.beforeApply?.(tx, units);
-        for (const query of queries) {
+      let xid: string | undefined;
+      if (options.trackOutcome) deadline?.track?.(undefined);
+      try {
+        await backup.transaction(async (tx) => {
+          if (options.trackOutcome) {
+            const [row] = await runReusable<{ xid: string }>(
+              tx,
+              sql`select txid_current()::text as xid`,
+              backup,
+            );
+            xid = String(row?.xid);
+            deadline?.track?.(xid);
+          }
+          await setLocalTimeouts(tx, timeoutMs);
+          await options.beforeApply?.(tx, units);
+          for (const query of queries) {
+            deadline?.check();
+            await run(tx, query);
+          }
           deadline?.check();
-          await run(tx, query);
-        }
-        deadline?.check();
-      });
+        });
+      } catch (error) {
+        if (options.trackOutcome && mayHaveCommitted(error)) throw new TrackedApplyFailure(xid, error);
+        throw error;
+      }
     },
   };
 }

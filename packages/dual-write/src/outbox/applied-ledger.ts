@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   type AnyPgDatabase,
   describeError,
@@ -19,13 +20,13 @@ import type { EntryChange } from './outbox-units.js';
  * leaves units that the backup holds but the outbox still lists. Applying them again is not harmless: the backup
  * has meanwhile run what came after them: a transaction that inserted a child of a parent a later unit deleted
  * fails its foreign key and is dead-lettered, and its other rows stay at the older state that the replay of earlier
- * units wrote back (a lost update).
- * With the ledger the next round sees which units the backup already holds, deletes them from the outbox and
- * applies only the rest: every unit reaches the backup exactly once.
+ * units wrote back (a lost update). With the ledger the next round sees which units the backup already holds,
+ * deletes them from the outbox and applies only the rest: every unit reaches the backup exactly once.
  *
- * A unit is keyed by its id (its last outbox entry id) and its primary transaction id, so an outbox whose ids
- * started again (a recreated table) can never match an old record. Records are pruned in the apply transactions
- * that follow: those of units known to be gone from the outbox, and any older than a day.
+ * One ledger row per backup transaction (a batch): its id and the arrays of its units' ids (their last outbox
+ * entry id) and primary transaction ids, so an outbox whose ids started again (a recreated table) can never match
+ * an old record. A row is pruned by the following transactions once all its units are gone from the outbox, or
+ * when it is a day old.
  */
 export interface LedgerKey {
   readonly unitId: number;
@@ -42,24 +43,68 @@ export function ledgerKey(unit: ChangeUnit<string>): LedgerKey {
   return { unitId: unit.id, txId: first.entry.txId };
 }
 
+const keyText = (key: LedgerKey) => `${key.unitId}:${key.txId}`;
+
 const bigintArray = (values: readonly (number | string)[]): SQL => sql`${`{${values.join(',')}}`}::bigint[]`;
+const textArray = (values: readonly string[]): SQL => sql`${`{${values.join(',')}}`}::text[]`;
+
+/**
+ * The batches of one drain round: which backup transactions recorded which units, so that once the round's applied
+ * units are deleted from the outbox exactly the batches all of whose units are gone become prunable (a batch that
+ * may have committed while its units are still in the outbox must stay: it is what keeps them from a replay).
+ */
+export class LedgerBatches {
+  #round = new Map<string, readonly LedgerKey[]>();
+  #prunable: readonly string[] = [];
+
+  /** A new batch id for a backup transaction applying `units`. */
+  open(units: readonly ChangeUnit<string>[]): { id: string; keys: readonly LedgerKey[] } {
+    const id = randomUUID();
+    const keys = units.map(ledgerKey);
+    this.#round.set(id, keys);
+    return { id, keys };
+  }
+
+  /** Batches the next backup transaction deletes. */
+  get prunable(): readonly string[] {
+    return this.#prunable;
+  }
+
+  /**
+   * The round is settled: `removed` (units deleted from the outbox) and the `found` batches of earlier leaders
+   * make prunable every batch whose units are all removed. Starts the next round.
+   */
+  settled(removed: readonly ChangeUnit<string>[], found: readonly FoundBatch[] = []): void {
+    const gone = new Set(removed.map((unit) => keyText(ledgerKey(unit))));
+    // No backup transaction ran this round: the batches already prunable were not pruned yet.
+    const prunable: string[] = this.#round.size === 0 ? [...this.#prunable] : [];
+    const all = [...this.#round, ...found.map((b) => [b.id, b.keys] as const)];
+    for (const [id, keys] of all) if (keys.every((key) => gone.has(keyText(key)))) prunable.push(id);
+    this.#prunable = prunable;
+    this.#round = new Map();
+  }
+}
+
+export interface FoundBatch {
+  readonly id: string;
+  readonly keys: readonly LedgerKey[];
+}
 
 export interface RecordOptions {
   readonly names: OutboxNames;
   /** The drainer's epoch: when set, the statement first raises the backup's fence (see `json-target.ts`). */
   readonly epoch: number | undefined;
-  readonly units: readonly ChangeUnit<string>[];
-  /** Units whose entries are gone from the outbox: their records are deleted. */
-  readonly prune: readonly LedgerKey[];
+  readonly batch: { readonly id: string; readonly keys: readonly LedgerKey[] };
+  /** Batches whose units are all gone from the outbox: deleted. */
+  readonly prune: readonly string[];
 }
 
 /**
  * One statement for the start of a backup transaction: raise the fence to this drainer's epoch (no row back when a
- * newer drainer holds it), record `units`, prune old records. Nothing is recorded or pruned when fenced out.
+ * newer drainer holds it), record the batch, prune old records. Nothing is recorded or pruned when fenced out.
  */
 export function fenceAndRecord(options: RecordOptions): SQL {
-  const { names, epoch, units, prune } = options;
-  const keys = units.map(ledgerKey);
+  const { names, epoch, batch, prune } = options;
   const fence =
     epoch === undefined
       ? sql`select 0::bigint as epoch`
@@ -67,34 +112,46 @@ export function fenceAndRecord(options: RecordOptions): SQL {
       set epoch = excluded.epoch where f.epoch <= excluded.epoch returning f.epoch`;
   const applied = qualified(names, 'applied');
   return sql`with f as (${fence}),
-    p as (delete from ${applied} where exists (select 1 from f) and (
-      applied_at < now() - interval '1 day'
-      or (unit_id, tx_id) in (select * from unnest(${bigintArray(prune.map((k) => k.unitId))}, ${bigintArray(prune.map((k) => k.txId))})))),
-    r as (insert into ${applied} (unit_id, tx_id)
-      select * from unnest(${bigintArray(keys.map((k) => k.unitId))}, ${bigintArray(keys.map((k) => k.txId))})
-      where exists (select 1 from f)
-      on conflict do nothing)
+    p as (delete from ${applied} where exists (select 1 from f)
+      and (batch_id = any(${textArray(prune)}) or applied_at < now() - interval '1 day')),
+    r as (insert into ${applied} (batch_id, unit_ids, tx_ids)
+      select ${batch.id}, ${bigintArray(batch.keys.map((k) => k.unitId))}, ${bigintArray(batch.keys.map((k) => k.txId))}
+      where exists (select 1 from f))
     select epoch::text as epoch from f`;
 }
 
-/** The units of `units` the backup has already committed (their records are in the ledger). */
+/**
+ * Which of `units` the backup has already committed (their batch is in the ledger), with the batches they were
+ * found in (all of each batch's units, for pruning).
+ */
 export async function alreadyApplied(
   backup: AnyPgDatabase,
   names: OutboxNames,
   units: readonly ChangeUnit<string>[],
-): Promise<ChangeUnit<string>[]> {
-  if (units.length === 0) return [];
+): Promise<{ units: ChangeUnit<string>[]; batches: FoundBatch[] }> {
+  if (units.length === 0) return { units: [], batches: [] };
   const keys = units.map(ledgerKey);
-  const rows = await runReusable<{ unit_id: string; tx_id: string }>(
+  const rows = await runReusable<{ batch_id: string; unit_ids: string; tx_ids: string }>(
     backup,
-    sql`select unit_id::text as unit_id, tx_id::text as tx_id from ${qualified(names, 'applied')}
-      where unit_id = any(${bigintArray(keys.map((k) => k.unitId))})`,
+    sql`select batch_id, unit_ids::text as unit_ids, tx_ids::text as tx_ids from ${qualified(names, 'applied')}
+      where unit_ids && ${bigintArray(keys.map((k) => k.unitId))}`,
   );
-  const found = new Set(rows.map((row) => `${row.unit_id}:${row.tx_id}`));
-  return units.filter((_, i) => {
-    const key = keys[i] as LedgerKey;
-    return found.has(`${key.unitId}:${key.txId}`);
+  const batches = rows.map((row) => {
+    const unitIds = parseBigintArray(row.unit_ids);
+    const txIds = parseBigintArray(row.tx_ids);
+    return {
+      id: String(row.batch_id),
+      keys: unitIds.map((unitId, i) => ({ unitId: Number(unitId), txId: txIds[i] as string })),
+    };
   });
+  const found = new Set(batches.flatMap((b) => b.keys.map(keyText)));
+  return { units: units.filter((_, i) => found.has(keyText(keys[i] as LedgerKey))), batches };
+}
+
+/** `{1,2,3}` (a bigint[] as text) to its elements as decimal texts. */
+function parseBigintArray(text: string): string[] {
+  const inner = text.replace(/^\{|\}$/g, '');
+  return inner === '' ? [] : inner.split(',');
 }
 
 /**

@@ -2,15 +2,15 @@ import { type AnyPgDatabase, isMultiDbError, MultiDbError } from '@multidb/confi
 import type { BackupTarget, ChangeUnit } from '../apply/change.js';
 import { jsonRowsTarget } from '../apply/json-rows-target.js';
 import { runReusable } from '../apply/run-query.js';
-import { fenceAndRecord, type LedgerKey } from './applied-ledger.js';
+import { fenceAndRecord, type LedgerBatches } from './applied-ledger.js';
 import type { OutboxNames } from './outbox-schema.js';
 
 export interface JsonTargetOptions {
   readonly names: OutboxNames;
   /** The drainer's leadership epoch; every backup transaction checks it against the fence first. */
   readonly epoch: () => number | undefined;
-  /** Ledger records the next backup transaction may delete: units known to be gone from the outbox. */
-  readonly prunable: () => readonly LedgerKey[];
+  /** The drainer's batches in the backup's ledger of applied units: each transaction opens one. */
+  readonly ledger: LedgerBatches;
   readonly statementTimeoutMs?: number;
 }
 
@@ -39,7 +39,12 @@ async function fenceAndRecordUnits(
   const epoch = options.epoch();
   const rows = await runReusable(
     tx,
-    fenceAndRecord({ names: options.names, epoch, units, prune: options.prunable() }),
+    fenceAndRecord({
+      names: options.names,
+      epoch,
+      batch: options.ledger.open(units),
+      prune: options.ledger.prunable,
+    }),
     backup,
   );
   if (rows.length === 0) {

@@ -21,7 +21,7 @@ import { RetryPolicy } from '../retry/retry-policy.js';
 import { TableRegistry } from '../table-registry.js';
 import type { TelemetrySetting } from '../telemetry/telemetry-options.js';
 import { traceApply, WriterTelemetry } from '../telemetry/writer-telemetry.js';
-import { alreadyApplied, type LedgerKey, ledgerKey, prepareBackup } from './applied-ledger.js';
+import { alreadyApplied, type FoundBatch, LedgerBatches, prepareBackup } from './applied-ledger.js';
 import { withExactRows } from './exact-units.js';
 import { isFencedOut, jsonTarget } from './json-target.js';
 import { advisoryLeaderLock, type LeaderLock } from './leader-lock.js';
@@ -120,8 +120,8 @@ export class OutboxDrainer {
    * committed. The next round consults the backup's ledger first (see `applied-ledger.ts`).
    */
   #uncertain = true;
-  /** Ledger records of units deleted from the outbox since: the next backup transaction prunes them. */
-  #prunable: readonly LedgerKey[] = [];
+  /** This drainer's batches in the backup's ledger of applied units (see `applied-ledger.ts`). */
+  readonly #ledger = new LedgerBatches();
   #running: Promise<void> | undefined;
   #lastRound: Promise<unknown> = Promise.resolve();
   #stopping = false;
@@ -169,7 +169,7 @@ export class OutboxDrainer {
         jsonTarget(options.backup, {
           names,
           epoch: () => this.#leadership.epoch,
-          prunable: () => this.#prunable,
+          ledger: this.#ledger,
           statementTimeoutMs: settled.statementTimeoutMs,
         }),
         options.backup,
@@ -306,7 +306,7 @@ export class OutboxDrainer {
         deadLettered = await this.#settlement.settle(report);
         // A transient error may have struck after the backup committed (COMMIT sent, answer lost): unknown.
         this.#uncertain = report.heldError !== undefined;
-        if (report.applied.length > 0) this.#prunable = report.applied.map(ledgerKey);
+        this.#ledger.settled([...ready.done, ...report.applied], ready.found);
       }
     }
     const progressed = applied + deadLettered > 0;
@@ -332,16 +332,24 @@ export class OutboxDrainer {
    * unknown the units the backup's ledger already holds are deleted from the outbox instead of applied again. An
    * unreachable backup comes back as a held report (the rows wait, as when an apply finds it down).
    */
-  async #onBackup(
-    runnable: readonly ChangeUnit<string>[],
-  ): Promise<{ todo: readonly ChangeUnit<string>[]; skipped: number } | ApplyReport<string>> {
+  async #onBackup(runnable: readonly ChangeUnit<string>[]): Promise<
+    | {
+        todo: readonly ChangeUnit<string>[];
+        done: readonly ChangeUnit<string>[];
+        found: readonly FoundBatch[];
+        skipped: number;
+      }
+    | ApplyReport<string>
+  > {
     let done: ChangeUnit<string>[] = [];
+    let found: FoundBatch[] = [];
     try {
       if (!this.#backupReady) {
         await prepareBackup(this.#backup, this.#names);
         this.#backupReady = true;
       }
-      if (this.#uncertain) done = await alreadyApplied(this.#backup, this.#names, runnable);
+      if (this.#uncertain)
+        ({ units: done, batches: found } = await alreadyApplied(this.#backup, this.#names, runnable));
     } catch (error) {
       if (!isTransientError(error)) throw error;
       return {
@@ -350,14 +358,14 @@ export class OutboxDrainer {
         deferred: [],
         held: [...runnable],
         inDoubt: [],
+        inDoubtXid: undefined,
         heldError: error,
         rollbacks: 0,
       };
     }
-    if (done.length === 0) return { todo: runnable, skipped: 0 };
+    if (done.length === 0) return { todo: runnable, done, found, skipped: 0 };
     await this.#store.remove(done.flatMap(entryIds));
     for (const unit of done) this.#states.forget(unit.id);
-    this.#prunable = done.map(ledgerKey);
     const skipped = countChanges(done);
     // Counted as applied: they are on the backup, and this drainer took them off the outbox.
     this.#counters.add('applied', skipped);
@@ -366,7 +374,7 @@ export class OutboxDrainer {
       { units: done.length, rows: skipped },
     );
     const applied = new Set(done);
-    return { todo: runnable.filter((unit) => !applied.has(unit)), skipped };
+    return { todo: runnable.filter((unit) => !applied.has(unit)), done, found, skipped };
   }
 
   async #loop(): Promise<void> {

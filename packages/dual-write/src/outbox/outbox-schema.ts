@@ -83,10 +83,10 @@ export function backupTableDdl(names: OutboxNames): string[] {
   return [
     `create table if not exists ${s}.${quoteIdentifier(names.fence)} (id integer primary key, epoch bigint not null)`,
     `create table if not exists ${s}.${quoteIdentifier(names.applied)} (
-      unit_id bigint not null,
-      tx_id bigint not null,
-      applied_at timestamptz not null default now(),
-      primary key (unit_id, tx_id)
+      batch_id text primary key,
+      unit_ids bigint[] not null,
+      tx_ids bigint[] not null,
+      applied_at timestamptz not null default now()
     )`,
   ];
 }

@@ -1,5 +1,6 @@
 import { type Clock, describeError, type Logger } from '@multidb/config';
 import { type BackupTarget, type Change, type ChangeUnit, countChanges } from '../apply/change.js';
+import type { CommitStatus } from '../apply/commit-doubt.js';
 import { type ApplyReport, applyIsolating } from '../apply/isolating-apply.js';
 import type { CommitOrder } from '../capture/commit-order.js';
 import type { RetryBook } from '../retry/retry-book.js';
@@ -41,6 +42,11 @@ export interface BackupQueueOptions {
    * wrong values).
    */
   readonly reread?: (changes: readonly Change<string>[], attempt: number) => void;
+  /**
+   * Asks the backup whether its transaction `xid` committed (see `commit-doubt.ts`): a batch whose COMMIT answer
+   * was lost is then counted as applied, or applied again as captured, never guessed at.
+   */
+  readonly commitStatus?: (xid: string) => Promise<CommitStatus>;
 }
 
 /** What a unit is enqueued with; see `BackupQueue.enqueue`. */
@@ -73,6 +79,8 @@ export class BackupQueue {
   #nextId = 1;
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
+  /** The batch whose COMMIT answer was lost: its units wait in `#pending` until the backup says what happened. */
+  #unresolved: { readonly units: readonly ChangeUnit<string>[]; readonly xid: string } | undefined;
   #waitingFor: 'linger' | 'retry' | 'order' | undefined;
   #closed = false;
   #overflowing = false;
@@ -242,6 +250,10 @@ export class BackupQueue {
 
   async #run(): Promise<void> {
     for (;;) {
+      if (this.#unresolved !== undefined && !(await this.#resolveDoubt(this.#unresolved))) {
+        await this.#o.clock.sleep(this.#o.retries.outage());
+        continue;
+      }
       const now = this.#o.clock.now();
       const eligible = this.#eligible();
       if (eligible.length === 0) {
@@ -341,7 +353,11 @@ export class BackupQueue {
   #settle(report: ApplyReport<string>): void {
     const { metrics, logger } = this.#o;
     const now = this.#o.clock.now();
-    const rereadInDoubt = this.#o.reread !== undefined && report.inDoubt.length > 0;
+    // A batch whose COMMIT answer was lost: ask the backup when it can tell, else re-read the rows.
+    const askBackup =
+      report.inDoubt.length > 0 && report.inDoubtXid !== undefined && this.#o.commitStatus !== undefined;
+    if (askBackup) this.#unresolved = { units: report.inDoubt, xid: report.inDoubtXid as string };
+    const rereadInDoubt = !askBackup && this.#o.reread !== undefined && report.inDoubt.length > 0;
     const inDoubt = new Set(rereadInDoubt ? report.inDoubt : []);
     const back: ChangeUnit<string>[] = [
       ...report.deferred,
@@ -377,6 +393,35 @@ export class BackupQueue {
     }
     this.#pending = mergeByVersion(back, this.#pending);
     this.#notifyWaiters();
+  }
+
+  /**
+   * Settles the batch whose COMMIT answer was lost, by the backup's word: committed (its units are done),
+   * aborted (they are applied as captured), unknown (re-read from the primary). `false`: ask again later (the
+   * backup is unreachable, or the transaction is still in progress).
+   */
+  async #resolveDoubt(doubt: { readonly units: readonly ChangeUnit<string>[]; readonly xid: string }) {
+    const status = await (this.#o.commitStatus as (xid: string) => Promise<CommitStatus>)(doubt.xid);
+    if (status === 'in progress' || status === 'unreachable') return false;
+    this.#unresolved = undefined;
+    if (status === 'aborted') return true;
+    const units = new Set(doubt.units);
+    this.#pending = this.#pending.filter((unit) => !units.has(unit));
+    if (status === 'committed') {
+      for (const unit of doubt.units) this.#done(unit);
+      this.#o.metrics.add('applied', countChanges(doubt.units));
+      this.#o.metrics.add('batches');
+      this.#o.metrics.backupReachable = true;
+      this.#o.logger.info('the backup committed the batch whose answer was lost: not applied again', {
+        rows: countChanges(doubt.units),
+      });
+    } else if (this.#o.reread !== undefined) {
+      this.#rereadInDoubt(doubt.units);
+    } else {
+      this.#pending = mergeByVersion([...doubt.units], this.#pending);
+    }
+    this.#notifyWaiters();
+    return true;
   }
 
   /**

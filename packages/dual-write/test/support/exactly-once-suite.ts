@@ -106,7 +106,9 @@ export function describeExactlyOnce(label: string, open: () => Promise<Pair>): v
         h.pair.primary.db,
         `select nextval(pg_get_serial_sequence('${OUTBOX}', 'id'))::text as id`,
       );
-      await h.pair.backup.exec(`insert into ${LEDGER} (unit_id, tx_id) values (${Number(next?.id) + 1}, 1)`);
+      await h.pair.backup.exec(
+        `insert into ${LEDGER} (batch_id, unit_ids, tx_ids) values ('other', '{${Number(next?.id) + 1}}', '{1}')`,
+      );
       const release = await h.hold();
       await h.db.insert(parents).values({ id: 3, name: 'three' });
       await release();
@@ -115,7 +117,7 @@ export function describeExactlyOnce(label: string, open: () => Promise<Pair>): v
       expect(await h.pair.backup.db.select().from(parents)).toEqual([{ id: 3, name: 'three' }]);
     });
 
-    it("the ledger keeps only the records of the last round's units", async () => {
+    it("the ledger keeps only the last round's batch", async () => {
       for (let i = 1; i <= 6; i++) {
         await h.db.insert(parents).values({ id: 100 + i, name: `p${i}` });
         await h.flush();

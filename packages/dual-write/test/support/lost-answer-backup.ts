@@ -2,7 +2,7 @@ import type { Pair } from './pair.js';
 
 /**
  * What the next backup transaction meets: committed but its answer lost (the socket cut after the server
- * committed), lost before it could commit, or a refused connection. `undefined`: no fault.
+ * committed), lost after its statements ran but before COMMIT (rolled back), or a refused connection.
  */
 export type CommitFault = 'lost-after-commit' | 'lost-before-commit' | 'refused';
 
@@ -31,8 +31,16 @@ export function faultyBackup(pair: Pair): FaultyBackup {
         const fault = armed;
         armed = undefined;
         if (fault === 'refused') throw refused();
-        if (fault === 'lost-before-commit') throw lost();
-        const result = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        const [body, ...rest] = args as [(tx: unknown) => Promise<unknown>, ...unknown[]];
+        // Lost before COMMIT: the statements ran (the transaction has its id), then the connection broke.
+        const run =
+          fault === 'lost-before-commit'
+            ? async (tx: unknown) => {
+                await body(tx);
+                throw lost();
+              }
+            : body;
+        const result = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, [run, ...rest]);
         if (fault === 'lost-after-commit') throw lost();
         return result;
       };
