@@ -15,7 +15,7 @@ export interface ApplyDeadline {
   check(): void;
   /**
    * A target that tracks its outcome (see `commit-doubt.ts`) reports its backup transaction: at the start
-   * (`undefined`), then its id once known, so a timeout can say whether the transaction may have committed.
+   * (`undefined`), then its id when COMMIT is about to be sent, so a timeout can say whether it may have committed.
    */
   track?(xid: string | undefined): void;
 }
@@ -56,8 +56,8 @@ export function withApplyDeadline<R>(target: BackupTarget<R>, ms: number): Backu
       const timedOut = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
           expired = true;
-          // Every later statement and the COMMIT check the deadline first: without an id the transaction had not
-          // started, and cannot commit now.
+          // Every later statement and the COMMIT check the deadline first: without an id COMMIT had not been
+          // sent, and the transaction cannot commit now.
           reject(tracked ? new TrackedApplyFailure(xid, backupTimeout(ms)) : backupTimeout(ms));
         }, ms);
         timer.unref?.();

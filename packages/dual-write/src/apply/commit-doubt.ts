@@ -3,8 +3,8 @@ import { isTransientError, mayHaveCommitted } from './error-kind.js';
 
 /**
  * A failed backup transaction of a target that tracks its outcome (memory mode): `xid` is the backup's
- * transaction id when the transaction got one before it failed (its status can be asked of the backup later),
- * `undefined` when it failed before that (nothing after the first statement was sent: it cannot have committed).
+ * transaction id when the failure came after COMMIT may have been sent (its status can be asked of the backup),
+ * `undefined` when it came before (the transaction cannot have committed).
  */
 export class TrackedApplyFailure extends Error {
   readonly xid: string | undefined;

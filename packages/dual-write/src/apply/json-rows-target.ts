@@ -17,7 +17,8 @@ export interface JsonRowsTargetOptions {
   /**
    * Memory mode: every batch is a transaction that first takes its backup transaction id, and a failure that may
    * have struck after COMMIT was sent is a `TrackedApplyFailure` carrying it (see `commit-doubt.ts`), so whether
-   * it committed can be asked of the backup instead of guessed.
+   * it committed can be asked of the backup instead of guessed; one that struck before carries none (it cannot
+   * have committed: a frozen connection mid-transaction is retried on another at once, as before).
    */
   readonly trackOutcome?: boolean;
 }
@@ -70,6 +71,7 @@ export function jsonRowsTarget(
         return;
       }
       let xid: string | undefined;
+      let committing: string | undefined;
       if (options.trackOutcome) deadline?.track?.(undefined);
       try {
         await backup.transaction(async (tx) => {
@@ -80,7 +82,6 @@ export function jsonRowsTarget(
               backup,
             );
             xid = String(row?.xid);
-            deadline?.track?.(xid);
           }
           await setLocalTimeouts(tx, timeoutMs);
           await options.beforeApply?.(tx, units);
@@ -89,9 +90,12 @@ export function jsonRowsTarget(
             await run(tx, query);
           }
           deadline?.check();
+          // COMMIT goes out when this returns: only from now on can a failure hide a commit.
+          committing = xid;
+          deadline?.track?.(xid);
         });
       } catch (error) {
-        if (options.trackOutcome && mayHaveCommitted(error)) throw new TrackedApplyFailure(xid, error);
+        if (options.trackOutcome && mayHaveCommitted(error)) throw new TrackedApplyFailure(committing, error);
         throw error;
       }
     },

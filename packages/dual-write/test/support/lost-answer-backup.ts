@@ -2,9 +2,10 @@ import type { Pair } from './pair.js';
 
 /**
  * What the next backup transaction meets: committed but its answer lost (the socket cut after the server
- * committed), lost after its statements ran but before COMMIT (rolled back), or a refused connection.
+ * committed), lost after its statements ran but before COMMIT (rolled back), lost before they were done (rolled
+ * back), or a refused connection.
  */
-export type CommitFault = 'lost-after-commit' | 'lost-before-commit' | 'refused';
+export type CommitFault = 'lost-after-commit' | 'lost-before-commit' | 'lost-mid-transaction' | 'refused';
 
 export interface FaultyBackup {
   /** The backup database to give the writer: the real one behind a proxy. */
@@ -33,13 +34,18 @@ export function faultyBackup(pair: Pair): FaultyBackup {
         if (fault === 'refused') throw refused();
         const [body, ...rest] = args as [(tx: unknown) => Promise<unknown>, ...unknown[]];
         // Lost before COMMIT: the statements ran (the transaction has its id), then the connection broke.
+        // Lost mid-transaction: the connection broke before the statements were done (rolled back).
         const run =
           fault === 'lost-before-commit'
             ? async (tx: unknown) => {
                 await body(tx);
                 throw lost();
               }
-            : body;
+            : fault === 'lost-mid-transaction'
+              ? async () => {
+                  throw lost();
+                }
+              : body;
         const result = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, [run, ...rest]);
         if (fault === 'lost-after-commit') throw lost();
         return result;

@@ -135,6 +135,20 @@ export function describeLostCommitAnswers(
         expect(w.metrics().reread - before.reread).toBe(0);
         await expectTablesEqual(pair.primary.db, pair.backup.db, exactCopyTables);
       });
+
+      it('a connection lost mid-transaction (before COMMIT) is not in doubt: the rows are retried as captured at once', async () => {
+        await reset();
+        await w.db.insert(items).values({ id: 3, name: 'mid', n: 0 });
+        expect(await w.flush(10_000)).toBe(true);
+        const before = w.metrics();
+        await w.db.update(items).set({ n: 5 }).where(eq(items.id, 3));
+        backup.arm('lost-mid-transaction');
+        expect(await w.flush(20_000)).toBe(true);
+        expect(backup.armed, 'the fault fired').toBeUndefined();
+        expect(w.metrics().retried - before.retried).toBeGreaterThan(0);
+        expect(w.metrics().reread - before.reread).toBe(0);
+        await expectTablesEqual(pair.primary.db, pair.backup.db, exactCopyTables);
+      });
     });
 
     type Op =
@@ -182,6 +196,7 @@ export function describeLostCommitAnswers(
             'lost-after-commit',
             'lost-after-commit',
             'lost-before-commit',
+            'lost-mid-transaction',
             'refused',
           ),
         }),
