@@ -35,16 +35,22 @@ export function commitDoubt(error: unknown): { readonly xid: string | undefined 
  */
 export type CommitStatus = 'committed' | 'aborted' | 'in progress' | 'unknown' | 'unreachable';
 
-export async function transactionStatus(backup: AnyPgDatabase, xid: string): Promise<CommitStatus> {
-  if (!/^[0-9]+$/.test(xid)) return 'unknown';
+/** The status, and the error when the backup could not be asked (for `lastError`). */
+export async function transactionStatus(
+  backup: AnyPgDatabase,
+  xid: string,
+): Promise<{ readonly status: CommitStatus; readonly error?: unknown }> {
+  if (!/^[0-9]+$/.test(xid)) return { status: 'unknown' };
   try {
     const [row] = await executeRows<{ status: string | null }>(
       backup,
       `select txid_status(${xid}::bigint)::text as status`,
     );
     const status = row?.status;
-    return status === 'committed' || status === 'aborted' || status === 'in progress' ? status : 'unknown';
+    return {
+      status: status === 'committed' || status === 'aborted' || status === 'in progress' ? status : 'unknown',
+    };
   } catch (error) {
-    return isTransientError(error) ? 'unreachable' : 'unknown';
+    return { status: isTransientError(error) ? 'unreachable' : 'unknown', error };
   }
 }

@@ -46,7 +46,9 @@ export interface BackupQueueOptions {
    * Asks the backup whether its transaction `xid` committed (see `commit-doubt.ts`): a batch whose COMMIT answer
    * was lost is then counted as applied, or applied again as captured, never guessed at.
    */
-  readonly commitStatus?: (xid: string) => Promise<CommitStatus>;
+  readonly commitStatus?: (
+    xid: string,
+  ) => Promise<{ readonly status: CommitStatus; readonly error?: unknown }>;
 }
 
 /** What a unit is enqueued with; see `BackupQueue.enqueue`. */
@@ -401,8 +403,14 @@ export class BackupQueue {
    * backup is unreachable, or the transaction is still in progress).
    */
   async #resolveDoubt(doubt: { readonly units: readonly ChangeUnit<string>[]; readonly xid: string }) {
-    const status = await (this.#o.commitStatus as (xid: string) => Promise<CommitStatus>)(doubt.xid);
-    if (status === 'in progress' || status === 'unreachable') return false;
+    const ask = this.#o.commitStatus as NonNullable<BackupQueueOptions['commitStatus']>;
+    const { status, error } = await ask(doubt.xid);
+    if (status === 'unreachable') {
+      this.#o.metrics.backupReachable = false;
+      this.#o.metrics.lastError = describeError(error);
+      return false;
+    }
+    if (status === 'in progress') return false;
     this.#unresolved = undefined;
     if (status === 'aborted') return true;
     const units = new Set(doubt.units);
