@@ -119,3 +119,17 @@ export async function applyIsolating<R>(
   await run(units);
   return report;
 }
+
+/** A report of `units` not tried because the backup could not be reached (`error`): they are held. */
+export function heldReport<R>(units: readonly ChangeUnit<R>[], error: unknown): ApplyReport<R> {
+  return {
+    applied: [],
+    failed: [],
+    deferred: [],
+    held: [...units],
+    inDoubt: [],
+    inDoubtXid: undefined,
+    heldError: error,
+    rollbacks: 0,
+  };
+}

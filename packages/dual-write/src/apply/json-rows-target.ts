@@ -70,19 +70,16 @@ export function jsonRowsTarget(
         await run(backup, queries[0] as { text: string; param: string });
         return;
       }
-      let xid: string | undefined;
       let committing: string | undefined;
       if (options.trackOutcome) deadline?.track?.(undefined);
       try {
         await backup.transaction(async (tx) => {
-          if (options.trackOutcome) {
-            const [row] = await runReusable<{ xid: string }>(
-              tx,
-              sql`select txid_current()::text as xid`,
-              backup,
-            );
-            xid = String(row?.xid);
-          }
+          const xid = options.trackOutcome
+            ? String(
+                (await runReusable<{ xid: string }>(tx, sql`select txid_current()::text as xid`, backup))[0]
+                  ?.xid,
+              )
+            : undefined;
           await setLocalTimeouts(tx, timeoutMs);
           await options.beforeApply?.(tx, units);
           for (const query of queries) {

@@ -11,7 +11,7 @@ import {
 import { defaultApplyTimeoutMs, withApplyDeadline } from '../apply/apply-deadline.js';
 import { type ChangeUnit, countChanges } from '../apply/change.js';
 import { isTransientError } from '../apply/error-kind.js';
-import { type ApplyReport, applyIsolating } from '../apply/isolating-apply.js';
+import { applyIsolating, heldReport } from '../apply/isolating-apply.js';
 import { skipReplicatedTables } from '../apply/replicated-tables.js';
 import { settleDrainerOptions } from '../options/settle-options.js';
 import { type DualWriteMetrics, MetricCounters } from '../queue/metrics.js';
@@ -21,13 +21,13 @@ import { RetryPolicy } from '../retry/retry-policy.js';
 import { TableRegistry } from '../table-registry.js';
 import type { TelemetrySetting } from '../telemetry/telemetry-options.js';
 import { traceApply, WriterTelemetry } from '../telemetry/writer-telemetry.js';
-import { alreadyApplied, type FoundBatch, LedgerBatches, prepareBackup } from './applied-ledger.js';
 import { withExactRows } from './exact-units.js';
 import { isFencedOut, jsonTarget } from './json-target.js';
 import { advisoryLeaderLock, type LeaderLock } from './leader-lock.js';
 import { Leadership } from './leadership.js';
+import { LedgerGate } from './ledger-gate.js';
 import { OutboxGauge } from './outbox-gauge.js';
-import { type OutboxNames, outboxNames } from './outbox-schema.js';
+import { outboxNames } from './outbox-schema.js';
 import { type OutboxStatus, OutboxStore } from './outbox-store.js';
 import { entryIds, outboxUnits } from './outbox-units.js';
 import { RoundSettlement } from './round-settlement.js';
@@ -96,8 +96,6 @@ const EMPTY: OutboxStatus = { pending: 0, exact: true, oldestAgeMs: 0 };
 export class OutboxDrainer {
   readonly #store: OutboxStore;
   readonly #primary: AnyPgDatabase;
-  readonly #backup: AnyPgDatabase;
-  readonly #names: OutboxNames;
   readonly #registry: TableRegistry;
   readonly #leadership: Leadership;
   readonly #clock: Clock;
@@ -112,16 +110,8 @@ export class OutboxDrainer {
   readonly #gauge: OutboxGauge;
   readonly #holds: UnknownTableHolds;
   readonly #settlement: RoundSettlement;
-  /** The backup has the fence and the ledger of applied units (checked once per leadership, see `prepareBackup`). */
-  #backupReady = false;
-  /**
-   * Units read now may already be on the backup: a new leadership (a crashed leader may have committed them
-   * without deleting them from the outbox), or a round that ended without knowing whether its backup transaction
-   * committed. The next round consults the backup's ledger first (see `applied-ledger.ts`).
-   */
-  #uncertain = true;
-  /** This drainer's batches in the backup's ledger of applied units (see `applied-ledger.ts`). */
-  readonly #ledger = new LedgerBatches();
+  /** The backup's ledger of applied units: what a crash or a lost answer left on the backup is not applied again. */
+  readonly #gate: LedgerGate;
   #running: Promise<void> | undefined;
   #lastRound: Promise<unknown> = Promise.resolve();
   #stopping = false;
@@ -135,8 +125,7 @@ export class OutboxDrainer {
     const names = outboxNames(options.outboxSchema);
     this.#store = new OutboxStore(options.primary, names);
     this.#primary = options.primary;
-    this.#backup = options.backup;
-    this.#names = names;
+    this.#gate = new LedgerGate(options.backup, names);
     this.#registry =
       options.tables instanceof TableRegistry
         ? options.tables
@@ -169,7 +158,7 @@ export class OutboxDrainer {
         jsonTarget(options.backup, {
           names,
           epoch: () => this.#leadership.epoch,
-          ledger: this.#ledger,
+          ledger: this.#gate.batches,
           statementTimeoutMs: settled.statementTimeoutMs,
         }),
         options.backup,
@@ -267,8 +256,7 @@ export class OutboxDrainer {
     if (!claim.leading) return NOT_LEADER;
     if (claim.fresh) {
       this.#states.clear();
-      this.#uncertain = true;
-      this.#backupReady = false;
+      this.#gate.newLeadership();
     }
     const entries = await this.#store.readBatch(this.#batchSize, this.#holds.skipTables());
     if (entries.length === 0) {
@@ -291,24 +279,7 @@ export class OutboxDrainer {
     );
     let applied = 0;
     let deadLettered = 0;
-    if (runnable.length > 0) {
-      const ready = await this.#onBackup(runnable);
-      if ('heldError' in ready) {
-        deadLettered = await this.#settlement.settle(ready);
-      } else {
-        applied = ready.skipped;
-        this.#uncertain = true;
-        const units = await withExactRows(this.#primary, ready.todo);
-        const report = await traceApply(this.#telemetry, units, () =>
-          applyIsolating(units, this.#target, (e) => isTransientError(e) || isFencedOut(e)),
-        );
-        applied += countChanges(report.applied);
-        deadLettered = await this.#settlement.settle(report);
-        // A transient error may have struck after the backup committed (COMMIT sent, answer lost): unknown.
-        this.#uncertain = report.heldError !== undefined;
-        this.#ledger.settled([...ready.done, ...report.applied], ready.found);
-      }
-    }
+    if (runnable.length > 0) ({ applied, deadLettered } = await this.#apply(runnable));
     const progressed = applied + deadLettered > 0;
     return {
       leader: this.isLeader,
@@ -328,53 +299,44 @@ export class OutboxDrainer {
   }
 
   /**
-   * What of `runnable` must still be applied: the backup is prepared first (once), and when the last outcome is
-   * unknown the units the backup's ledger already holds are deleted from the outbox instead of applied again. An
-   * unreachable backup comes back as a held report (the rows wait, as when an apply finds it down).
+   * Applies `runnable`: the units the backup's ledger already holds (when the last outcome is unknown) are deleted
+   * from the outbox instead of applied again; an unreachable backup holds them all (as when an apply finds it down).
    */
-  async #onBackup(runnable: readonly ChangeUnit<string>[]): Promise<
-    | {
-        todo: readonly ChangeUnit<string>[];
-        done: readonly ChangeUnit<string>[];
-        found: readonly FoundBatch[];
-        skipped: number;
-      }
-    | ApplyReport<string>
-  > {
-    let done: ChangeUnit<string>[] = [];
-    let found: FoundBatch[] = [];
+  async #apply(runnable: readonly ChangeUnit<string>[]): Promise<{ applied: number; deadLettered: number }> {
+    let known: Awaited<ReturnType<LedgerGate['applied']>>;
     try {
-      if (!this.#backupReady) {
-        await prepareBackup(this.#backup, this.#names);
-        this.#backupReady = true;
-      }
-      if (this.#uncertain)
-        ({ units: done, batches: found } = await alreadyApplied(this.#backup, this.#names, runnable));
+      known = await this.#gate.applied(runnable);
     } catch (error) {
       if (!isTransientError(error)) throw error;
-      return {
-        applied: [],
-        failed: [],
-        deferred: [],
-        held: [...runnable],
-        inDoubt: [],
-        inDoubtXid: undefined,
-        heldError: error,
-        rollbacks: 0,
-      };
+      return { applied: 0, deadLettered: await this.#settlement.settle(heldReport(runnable, error)) };
     }
-    if (done.length === 0) return { todo: runnable, done, found, skipped: 0 };
-    await this.#store.remove(done.flatMap(entryIds));
-    for (const unit of done) this.#states.forget(unit.id);
-    const skipped = countChanges(done);
-    // Counted as applied: they are on the backup, and this drainer took them off the outbox.
-    this.#counters.add('applied', skipped);
+    const skipped = await this.#removeApplied(known.units);
+    const done = new Set(known.units);
+    this.#gate.applying();
+    const units = await withExactRows(
+      this.#primary,
+      runnable.filter((unit) => !done.has(unit)),
+    );
+    const report = await traceApply(this.#telemetry, units, () =>
+      applyIsolating(units, this.#target, (e) => isTransientError(e) || isFencedOut(e)),
+    );
+    const deadLettered = await this.#settlement.settle(report);
+    this.#gate.settled([...known.units, ...report.applied], known.batches, report.heldError !== undefined);
+    return { applied: skipped + countChanges(report.applied), deadLettered };
+  }
+
+  /** Units the backup already holds: deleted from the outbox, counted as applied; returns their rows. */
+  async #removeApplied(units: readonly ChangeUnit<string>[]): Promise<number> {
+    if (units.length === 0) return 0;
+    await this.#store.remove(units.flatMap(entryIds));
+    for (const unit of units) this.#states.forget(unit.id);
+    const rows = countChanges(units);
+    this.#counters.add('applied', rows);
     this.#logger.info(
       'outbox units already on the backup (committed before a crash or a lost answer): deleted from the outbox, not applied again',
-      { units: done.length, rows: skipped },
+      { units: units.length, rows },
     );
-    const applied = new Set(done);
-    return { todo: runnable.filter((unit) => !applied.has(unit)), done, found, skipped };
+    return rows;
   }
 
   async #loop(): Promise<void> {

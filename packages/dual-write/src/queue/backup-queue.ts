@@ -1,70 +1,12 @@
-import { type Clock, describeError, type Logger } from '@multidb/config';
-import { type BackupTarget, type Change, type ChangeUnit, countChanges } from '../apply/change.js';
-import type { CommitStatus } from '../apply/commit-doubt.js';
+import { describeError } from '@multidb/config';
+import { type Change, type ChangeUnit, countChanges } from '../apply/change.js';
 import { type ApplyReport, applyIsolating } from '../apply/isolating-apply.js';
-import type { CommitOrder } from '../capture/commit-order.js';
-import type { RetryBook } from '../retry/retry-book.js';
-import { traceApply, type WriterTelemetry } from '../telemetry/writer-telemetry.js';
-import type { DeadLetterStore } from './dead-letters.js';
-import type { MetricCounters } from './metrics.js';
-import type { OverflowLedger } from './overflow-ledger.js';
+import { traceApply } from '../telemetry/writer-telemetry.js';
+import { CommitDoubts, type DoubtOutcome } from './commit-doubts.js';
+import type { BackupQueueOptions, EnqueueOptions } from './queue-options.js';
 import { type RereadWatch, RereadWatches } from './reread-watches.js';
 import { selectRunnable } from './unit-scheduler.js';
-
-export interface BackupQueueOptions {
-  readonly target: BackupTarget<string>;
-  /** A span per apply batch (OpenTelemetry), when on. */
-  readonly telemetry?: WriterTelemetry | undefined;
-  /** Most rows held in memory; past it new rows go to the overflow ledger (keys only). */
-  readonly maxDepth: number;
-  /** Rows per backup transaction (a bigger primary transaction still goes in one piece). */
-  readonly batchSize: number;
-  /**
-   * How long the oldest queued row may wait for company before a smaller batch is applied anyway. A few ms turn
-   * a stream of single-row writes into a few multi-row backup transactions instead of one each.
-   */
-  readonly lingerMs: number;
-  /** Retry settlement (shared with the outbox drainer): which rejected units are tried again, and when. */
-  readonly retries: RetryBook;
-  readonly clock: Clock;
-  readonly logger: Required<Logger>;
-  readonly ledger: OverflowLedger;
-  readonly deadLetters: DeadLetterStore;
-  readonly metrics: MetricCounters;
-  /** Commit order of captures: the watermark below which units may be applied (see `commit-order.ts`). */
-  readonly order: CommitOrder;
-  /**
-   * Rows whose captured text cannot be applied as it is: a statement that stopped holding the watermark (it ran
-   * past `CommitOrder`'s wait) and returned after newer rows were applied, rows printed under inexact session
-   * settings, or rows of a re-read that a concurrent write made ambiguous (see `reread-watches.ts`). Given this,
-   * they are handed over to be re-read from the primary (`attempt` counts re-reads of the same rows); without it,
-   * late rows are applied as captured and inexact ones go to the overflow ledger (never applied with possibly
-   * wrong values).
-   */
-  readonly reread?: (changes: readonly Change<string>[], attempt: number) => void;
-  /**
-   * Asks the backup whether its transaction `xid` committed (see `commit-doubt.ts`): a batch whose COMMIT answer
-   * was lost is then counted as applied, or applied again as captured, never guessed at.
-   */
-  readonly commitStatus?: (
-    xid: string,
-  ) => Promise<{ readonly status: CommitStatus; readonly error?: unknown }>;
-}
-
-/** What a unit is enqueued with; see `BackupQueue.enqueue`. */
-export interface EnqueueOptions {
-  /** Queue it even past `maxDepth` (repairs). */
-  readonly force?: boolean;
-  /** Its commit-order version (default: the highest seen so far). */
-  readonly version?: number;
-  /**
-   * Whether a `version` at or below what was already applied makes it late (re-read instead of applied). Default:
-   * `true` when a version is given. A transaction passes whether its COMMIT outlived the commit-order wait.
-   */
-  readonly lateCheck?: boolean;
-  /** The rows are a re-read from the primary: its watch, closed once they are applied (or given up on). */
-  readonly reread?: RereadWatch;
-}
+import { insertByVersion, mergeByVersion } from './version-order.js';
 
 /**
  * Memory mode's queue: units (a statement, or a committed transaction) in commit order — by their version, not by
@@ -82,7 +24,7 @@ export class BackupQueue {
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
   /** The batch whose COMMIT answer was lost: its units wait in `#pending` until the backup says what happened. */
-  #unresolved: { readonly units: readonly ChangeUnit<string>[]; readonly xid: string } | undefined;
+  readonly #doubts: CommitDoubts;
   #waitingFor: 'linger' | 'retry' | 'order' | undefined;
   #closed = false;
   #overflowing = false;
@@ -93,6 +35,7 @@ export class BackupQueue {
 
   constructor(options: BackupQueueOptions) {
     this.#o = options;
+    this.#doubts = new CommitDoubts(options.commitStatus, options.metrics);
     options.order.onAdvance(() => {
       if (this.#waitingFor === 'order') this.#wake?.();
     });
@@ -252,9 +195,13 @@ export class BackupQueue {
 
   async #run(): Promise<void> {
     for (;;) {
-      if (this.#unresolved !== undefined && !(await this.#resolveDoubt(this.#unresolved))) {
-        await this.#o.clock.sleep(this.#o.retries.outage());
-        continue;
+      if (this.#doubts.open) {
+        const outcome = await this.#doubts.resolve();
+        if (outcome === undefined) {
+          await this.#o.clock.sleep(this.#o.retries.outage());
+          continue;
+        }
+        this.#settleDoubt(outcome);
       }
       const now = this.#o.clock.now();
       const eligible = this.#eligible();
@@ -355,16 +302,9 @@ export class BackupQueue {
   #settle(report: ApplyReport<string>): void {
     const { metrics, logger } = this.#o;
     const now = this.#o.clock.now();
-    // A batch whose COMMIT answer was lost: ask the backup when it can tell, else re-read the rows.
-    const askBackup =
-      report.inDoubt.length > 0 && report.inDoubtXid !== undefined && this.#o.commitStatus !== undefined;
-    if (askBackup) this.#unresolved = { units: report.inDoubt, xid: report.inDoubtXid as string };
-    const rereadInDoubt = !askBackup && this.#o.reread !== undefined && report.inDoubt.length > 0;
-    const inDoubt = new Set(rereadInDoubt ? report.inDoubt : []);
-    const back: ChangeUnit<string>[] = [
-      ...report.deferred,
-      ...report.held.filter((unit) => !inDoubt.has(unit)),
-    ];
+    // A batch whose COMMIT answer was lost waits in the queue until the backup says what became of it.
+    this.#doubts.note(report);
+    const back: ChangeUnit<string>[] = [...report.deferred, ...report.held];
     metrics.countApplyFailures(report);
     for (const unit of report.applied) this.#done(unit);
     if (report.applied.length > 0) {
@@ -385,7 +325,6 @@ export class BackupQueue {
       back.push(unit);
       logger.warn('backup rejected rows; will retry', { rows: unit.changes.length, delayMs: delay });
     }
-    if (rereadInDoubt) this.#rereadInDoubt(report.inDoubt);
     if (report.heldError !== undefined) {
       metrics.add('retried', countChanges(report.held));
       metrics.backupReachable = false;
@@ -397,39 +336,22 @@ export class BackupQueue {
     this.#notifyWaiters();
   }
 
-  /**
-   * Settles the batch whose COMMIT answer was lost, by the backup's word: committed (its units are done),
-   * aborted (they are applied as captured), unknown (re-read from the primary). `false`: ask again later (the
-   * backup is unreachable, or the transaction is still in progress).
-   */
-  async #resolveDoubt(doubt: { readonly units: readonly ChangeUnit<string>[]; readonly xid: string }) {
-    const ask = this.#o.commitStatus as NonNullable<BackupQueueOptions['commitStatus']>;
-    const { status, error } = await ask(doubt.xid);
-    if (status === 'unreachable') {
-      this.#o.metrics.backupReachable = false;
-      this.#o.metrics.lastError = describeError(error);
-      return false;
-    }
-    if (status === 'in progress') return false;
-    this.#unresolved = undefined;
-    if (status === 'aborted') return true;
-    const units = new Set(doubt.units);
-    this.#pending = this.#pending.filter((unit) => !units.has(unit));
+  /** Settles the batch whose COMMIT answer was lost by the backup's word (see `commit-doubts.ts`). */
+  #settleDoubt({ status, units }: DoubtOutcome): void {
+    if (status === 'aborted') return;
+    const doubted = new Set(units);
+    this.#pending = this.#pending.filter((unit) => !doubted.has(unit));
     if (status === 'committed') {
-      for (const unit of doubt.units) this.#done(unit);
-      this.#o.metrics.add('applied', countChanges(doubt.units));
+      for (const unit of units) this.#done(unit);
+      this.#o.metrics.add('applied', countChanges(units));
       this.#o.metrics.add('batches');
       this.#o.metrics.backupReachable = true;
       this.#o.logger.info('the backup committed the batch whose answer was lost: not applied again', {
-        rows: countChanges(doubt.units),
+        rows: countChanges(units),
       });
-    } else if (this.#o.reread !== undefined) {
-      this.#rereadInDoubt(doubt.units);
-    } else {
-      this.#pending = mergeByVersion([...doubt.units], this.#pending);
-    }
+    } else if (this.#o.reread !== undefined) this.#rereadInDoubt(units);
+    else this.#pending = mergeByVersion([...units], this.#pending);
     this.#notifyWaiters();
-    return true;
   }
 
   /**
@@ -466,38 +388,4 @@ export class BackupQueue {
       }
     }
   }
-}
-
-function before<R>(x: ChangeUnit<R>, y: ChangeUnit<R>): boolean {
-  const vx = x.version ?? 0;
-  const vy = y.version ?? 0;
-  return vx < vy || (vx === vy && x.id < y.id);
-}
-
-/** Inserts in (version, id) order; captures mostly arrive in order, so the search starts at the end. */
-function insertByVersion<R>(list: ChangeUnit<R>[], unit: ChangeUnit<R>): void {
-  let at = list.length;
-  while (at > 0 && before(unit, list[at - 1] as ChangeUnit<R>)) at--;
-  list.splice(at, 0, unit);
-}
-
-/** Merges units handed back by an apply into the pending list, keeping (version, id) order. */
-function mergeByVersion<R>(a: ChangeUnit<R>[], b: readonly ChangeUnit<R>[]): ChangeUnit<R>[] {
-  if (a.length === 0) return [...b];
-  const sorted = [...a].sort((x, y) => (before(x, y) ? -1 : before(y, x) ? 1 : 0));
-  const out: ChangeUnit<R>[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < sorted.length || j < b.length) {
-    const x = sorted[i];
-    const y = b[j];
-    if (y === undefined || (x !== undefined && before(x, y))) {
-      out.push(x as ChangeUnit<R>);
-      i++;
-    } else {
-      out.push(y);
-      j++;
-    }
-  }
-  return out;
 }
